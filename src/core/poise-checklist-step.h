@@ -1,0 +1,26 @@
+/* poise-checklist-step.h: one step of the ASAP checklist
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "poise-localized.h"
+
+G_BEGIN_DECLS
+
+#define POISE_TYPE_CHECKLIST_STEP (poise_checklist_step_get_type ())
+G_DECLARE_FINAL_TYPE (PoiseChecklistStep, poise_checklist_step, POISE, CHECKLIST_STEP, GObject)
+
+PoiseChecklistStep  *poise_checklist_step_new            (const char     *id,
+                                                          PoiseLocalized *title,
+                                                          PoiseLocalized *description,
+                                                          PoiseLocalized *examples);
+const char          *poise_checklist_step_get_id         (PoiseChecklistStep *self);
+const char          *poise_checklist_step_get_title      (PoiseChecklistStep *self,
+                                                          const char         *lang);
+const char          *poise_checklist_step_get_description (PoiseChecklistStep *self,
+                                                           const char         *lang);
+const char * const  *poise_checklist_step_get_examples   (PoiseChecklistStep *self,
+                                                          const char         *lang);
+
+G_END_DECLS
