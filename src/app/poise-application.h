@@ -1,0 +1,27 @@
+/* poise-application.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "poise-conversation.h"
+#include "poise-library.h"
+
+G_BEGIN_DECLS
+
+#define POISE_TYPE_APPLICATION (poise_application_get_type ())
+G_DECLARE_FINAL_TYPE (PoiseApplication, poise_application, POISE, APPLICATION, AdwApplication)
+
+PoiseApplication  *poise_application_new              (const char        *application_id,
+                                                       GApplicationFlags  flags);
+GSettings         *poise_application_get_settings     (PoiseApplication *self);
+PoiseLibrary      *poise_application_get_library      (PoiseApplication *self);
+PoiseConversation *poise_application_get_conversation (PoiseApplication *self);
+/* "de" or "en": the script language chosen in Preferences, or the locale's. */
+const char        *poise_application_get_script_language (PoiseApplication *self);
+/* Writes the conversation now instead of after the short delay. */
+void               poise_application_save_conversation (PoiseApplication *self);
+
+G_END_DECLS

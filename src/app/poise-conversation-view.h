@@ -1,0 +1,35 @@
+/* poise-conversation-view.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "poise-conversation.h"
+#include "poise-library.h"
+
+G_BEGIN_DECLS
+
+#define POISE_TYPE_CONVERSATION_VIEW (poise_conversation_view_get_type ())
+G_DECLARE_FINAL_TYPE (PoiseConversationView, poise_conversation_view, POISE, CONVERSATION_VIEW, GtkWidget)
+
+/* @library may be NULL when it failed to load: the view then shows nothing to pick. */
+void      poise_conversation_view_setup        (PoiseConversationView *self,
+                                                PoiseLibrary          *library,
+                                                PoiseConversation     *conversation,
+                                                const char            *language);
+void      poise_conversation_view_set_language (PoiseConversationView *self,
+                                                const char            *language);
+/* Rebuilds the fields from the conversation, after it was replaced wholesale. */
+void      poise_conversation_view_reload       (PoiseConversationView *self);
+/* Toggles ASAP step @number (1-based); FALSE if there is no such step. */
+gboolean  poise_conversation_view_toggle_step  (PoiseConversationView *self,
+                                                int                    number);
+/* Copies the filled reply, asking first if blanks are still empty. */
+void      poise_conversation_view_copy         (PoiseConversationView *self);
+/* The filled reply as it would be copied; NULL without a scenario. */
+char     *poise_conversation_view_dup_reply    (PoiseConversationView *self,
+                                                GStrv                 *missing);
+
+G_END_DECLS

@@ -1,0 +1,510 @@
+/* poise-window.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "Poise"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "poise-conversation-view.h"
+#include "poise-query.h"
+#include "poise-scenario-row.h"
+#include "poise-window.h"
+
+#ifdef POISE_BENCH_HOOK
+# include "first-frame.h"
+#endif
+
+struct _PoiseWindow
+{
+  AdwApplicationWindow   parent_instance;
+
+  PoiseApplication      *application;
+  PoiseQuery            *query;
+  GtkCustomFilter       *filter;
+  GtkFilterListModel    *filtered;
+  JsonNode              *undo_snapshot;
+
+  /* Template widgets */
+  PoiseConversationView *conversation_view;
+  AdwWindowTitle        *content_title;
+  AdwLeaflet            *leaflet;
+  GtkListBox            *scenario_list;
+  GtkSearchBar          *search_bar;
+  GtkSearchEntry        *search_entry;
+  GtkStack              *sidebar_stack;
+  AdwToastOverlay       *toast_overlay;
+};
+
+G_DEFINE_FINAL_TYPE (PoiseWindow, poise_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static const char *
+get_language (PoiseWindow *self)
+{
+  return poise_application_get_script_language (self->application);
+}
+
+static gboolean
+filter_scenario (gpointer item,
+                 gpointer user_data)
+{
+  PoiseWindow *self = user_data;
+
+  return self->query == NULL || poise_query_matches (self->query, item, get_language (self));
+}
+
+static GtkWidget *
+create_scenario_row (gpointer item,
+                     gpointer user_data)
+{
+  PoiseWindow *self = user_data;
+
+  return GTK_WIDGET (poise_scenario_row_new (item, get_language (self)));
+}
+
+/* Category headers go above the first row of each category; the filter can
+ * hide any row, so they are worked out from the neighbours every time. */
+static void
+update_header (GtkListBoxRow *row,
+               GtkListBoxRow *before,
+               gpointer       user_data)
+{
+  PoiseWindow *self = user_data;
+  PoiseScenario *scenario = poise_scenario_row_get_scenario (POISE_SCENARIO_ROW (row));
+  PoiseScenario *previous = NULL;
+  GtkWidget *header;
+
+  if (before != NULL)
+    previous = poise_scenario_row_get_scenario (POISE_SCENARIO_ROW (before));
+
+  if (previous != NULL &&
+      g_strcmp0 (poise_scenario_get_category_id (previous),
+                 poise_scenario_get_category_id (scenario)) == 0)
+    {
+      gtk_list_box_row_set_header (row, NULL);
+      return;
+    }
+
+  header = gtk_label_new (poise_scenario_get_category_title (scenario, get_language (self)));
+  gtk_label_set_xalign (GTK_LABEL (header), 0);
+  gtk_label_set_wrap (GTK_LABEL (header), TRUE);
+  gtk_widget_add_css_class (header, "heading");
+  gtk_widget_add_css_class (header, "category-header");
+  gtk_list_box_row_set_header (row, header);
+}
+
+static void
+select_current_scenario (PoiseWindow *self)
+{
+  PoiseConversation *conversation = poise_application_get_conversation (self->application);
+  const char *scenario_id = poise_conversation_get_scenario_id (conversation);
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(PoiseScenario) scenario = g_list_model_get_item (G_LIST_MODEL (self->filtered), i);
+
+      if (g_strcmp0 (poise_scenario_get_id (scenario), scenario_id) == 0)
+        {
+          gtk_list_box_select_row (self->scenario_list,
+                                   gtk_list_box_get_row_at_index (self->scenario_list, i));
+          return;
+        }
+    }
+
+  gtk_list_box_unselect_all (self->scenario_list);
+}
+
+static void
+update_sidebar_state (PoiseWindow *self)
+{
+  gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) == 0;
+
+  gtk_stack_set_visible_child_name (self->sidebar_stack, empty ? "empty" : "list");
+}
+
+static void
+rebind_scenarios (PoiseWindow *self)
+{
+  gtk_list_box_bind_model (self->scenario_list, G_LIST_MODEL (self->filtered),
+                           create_scenario_row, self, NULL);
+  select_current_scenario (self);
+  update_sidebar_state (self);
+}
+
+static void
+update_title (PoiseWindow *self)
+{
+  PoiseConversation *conversation = poise_application_get_conversation (self->application);
+  PoiseLibrary *library = poise_application_get_library (self->application);
+  const char *scenario_id = poise_conversation_get_scenario_id (conversation);
+  PoiseScenario *scenario = NULL;
+
+  if (library != NULL && scenario_id != NULL)
+    scenario = poise_library_lookup_scenario (library, scenario_id);
+
+  adw_window_title_set_title (self->content_title,
+                              scenario != NULL
+                                ? poise_scenario_get_title (scenario, get_language (self))
+                                : _("Conversation"));
+}
+
+/* Callbacks */
+
+static void
+on_search_changed_cb (PoiseWindow    *self,
+                      GtkSearchEntry *entry)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+
+  g_clear_pointer (&self->query, poise_query_unref);
+  self->query = poise_query_new (text);
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  select_current_scenario (self);
+  update_sidebar_state (self);
+}
+
+/* Enter in the search entry opens the best (first) match. */
+static void
+on_search_activate_cb (PoiseWindow    *self,
+                       GtkSearchEntry *entry)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->scenario_list, 0);
+
+  if (row != NULL)
+    {
+      gtk_list_box_select_row (self->scenario_list, row);
+      g_signal_emit_by_name (self->scenario_list, "row-activated", row);
+    }
+}
+
+static void
+on_search_stop_cb (PoiseWindow    *self,
+                   GtkSearchEntry *entry)
+{
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+}
+
+static void
+on_scenario_activated_cb (PoiseWindow   *self,
+                          GtkListBoxRow *row)
+{
+  PoiseConversation *conversation = poise_application_get_conversation (self->application);
+  PoiseScenario *scenario = poise_scenario_row_get_scenario (POISE_SCENARIO_ROW (row));
+
+  poise_conversation_set_scenario_id (conversation, poise_scenario_get_id (scenario));
+  adw_leaflet_set_visible_child_name (self->leaflet, "content");
+}
+
+static void
+on_conversation_changed_cb (PoiseWindow       *self,
+                            GParamSpec        *pspec,
+                            PoiseConversation *conversation)
+{
+  update_title (self);
+}
+
+static void
+on_script_language_changed_cb (PoiseWindow      *self,
+                               GParamSpec       *pspec,
+                               PoiseApplication *application)
+{
+  poise_conversation_view_set_language (self->conversation_view, get_language (self));
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  rebind_scenarios (self);
+  update_title (self);
+}
+
+static void
+on_undo_new_conversation_cb (PoiseWindow *self,
+                             AdwToast    *toast)
+{
+  PoiseConversation *conversation = poise_application_get_conversation (self->application);
+  g_autoptr(GError) error = NULL;
+
+  if (self->undo_snapshot == NULL)
+    return;
+
+  if (!poise_conversation_load_json (conversation, self->undo_snapshot, &error))
+    g_warning ("Could not undo: %s", error->message);
+
+  g_clear_pointer (&self->undo_snapshot, json_node_unref);
+  poise_conversation_view_reload (self->conversation_view);
+  select_current_scenario (self);
+}
+
+/* Actions */
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PoiseWindow *self = POISE_WINDOW (widget);
+
+  adw_leaflet_set_visible_child_name (self->leaflet, "sidebar");
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PoiseWindow *self = POISE_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+/* Starting over throws away the checklist and the values, so it can be
+ * undone from the toast. */
+static void
+new_conversation_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  PoiseWindow *self = POISE_WINDOW (widget);
+  PoiseConversation *conversation = poise_application_get_conversation (self->application);
+  AdwToast *toast;
+
+  g_clear_pointer (&self->undo_snapshot, json_node_unref);
+  self->undo_snapshot = poise_conversation_to_json (conversation);
+
+  poise_conversation_reset (conversation);
+  poise_conversation_view_reload (self->conversation_view);
+  gtk_list_box_unselect_all (self->scenario_list);
+  adw_leaflet_set_visible_child_name (self->leaflet, "sidebar");
+
+  toast = adw_toast_new (_("New conversation started"));
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect_object (toast, "button-clicked",
+                           G_CALLBACK (on_undo_new_conversation_cb), self,
+                           G_CONNECT_SWAPPED);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+copy_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PoiseWindow *self = POISE_WINDOW (widget);
+
+  poise_conversation_view_copy (self->conversation_view);
+}
+
+/* The digits 1–4 tick steps, but never while a text field has the focus:
+ * there they are typed as usual. */
+static gboolean
+toggle_step_shortcut_cb (GtkWidget *widget,
+                         GVariant  *args,
+                         gpointer   user_data)
+{
+  PoiseWindow *self = POISE_WINDOW (widget);
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  if (focus != NULL && GTK_IS_EDITABLE (focus))
+    return FALSE;
+
+  return poise_conversation_view_toggle_step (self->conversation_view,
+                                              g_variant_get_int32 (args));
+}
+
+/* Overrides */
+
+static gboolean
+poise_window_close_request (GtkWindow *window)
+{
+  PoiseWindow *self = POISE_WINDOW (window);
+
+  poise_application_save_conversation (self->application);
+
+  return GTK_WINDOW_CLASS (poise_window_parent_class)->close_request (window);
+}
+
+static void
+poise_window_constructed (GObject *object)
+{
+  PoiseWindow *self = POISE_WINDOW (object);
+  PoiseLibrary *library;
+  PoiseConversation *conversation;
+  GSettings *settings;
+
+  G_OBJECT_CLASS (poise_window_parent_class)->constructed (object);
+
+  self->application = POISE_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  library = poise_application_get_library (self->application);
+  conversation = poise_application_get_conversation (self->application);
+  settings = poise_application_get_settings (self->application);
+
+  if (g_strcmp0 (PROFILE, "development") == 0)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+
+  g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+
+  self->filter = gtk_custom_filter_new (filter_scenario, self, NULL);
+  self->filtered = gtk_filter_list_model_new (library != NULL
+                                                ? g_object_ref (poise_library_get_scenarios (library))
+                                                : G_LIST_MODEL (g_list_store_new (POISE_TYPE_SCENARIO)),
+                                              g_object_ref (GTK_FILTER (self->filter)));
+  gtk_list_box_set_header_func (self->scenario_list, update_header, self, NULL);
+  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self->scenario_list));
+  rebind_scenarios (self);
+
+  poise_conversation_view_setup (self->conversation_view, library, conversation,
+                                 get_language (self));
+
+  g_signal_connect_object (conversation, "notify::scenario-id",
+                           G_CALLBACK (on_conversation_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->application, "notify::script-language",
+                           G_CALLBACK (on_script_language_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  update_title (self);
+
+  /* Resume where the agent was: with a scenario open, show it. */
+  if (poise_conversation_get_scenario_id (conversation) != NULL)
+    adw_leaflet_set_visible_child_name (self->leaflet, "content");
+
+#ifdef POISE_BENCH_HOOK
+  poise_bench_first_frame_hook (GTK_WINDOW (self));
+#endif
+}
+
+static void
+poise_window_dispose (GObject *object)
+{
+  PoiseWindow *self = POISE_WINDOW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), POISE_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (poise_window_parent_class)->dispose (object);
+}
+
+static void
+poise_window_finalize (GObject *object)
+{
+  PoiseWindow *self = POISE_WINDOW (object);
+
+  g_clear_pointer (&self->query, poise_query_unref);
+  g_clear_pointer (&self->undo_snapshot, json_node_unref);
+  g_clear_object (&self->filtered);
+  g_clear_object (&self->filter);
+
+  G_OBJECT_CLASS (poise_window_parent_class)->finalize (object);
+}
+
+static void
+add_step_shortcuts (GtkWidgetClass *widget_class)
+{
+  for (int i = 1; i <= 4; i++)
+    {
+      guint keyval = GDK_KEY_1 + i - 1;
+
+      gtk_widget_class_add_binding (widget_class, keyval, 0,
+                                    toggle_step_shortcut_cb, "i", i);
+      gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_1 + i - 1, 0,
+                                    toggle_step_shortcut_cb, "i", i);
+      gtk_widget_class_add_binding (widget_class, keyval, GDK_ALT_MASK,
+                                    toggle_step_shortcut_cb, "i", i);
+    }
+}
+
+static void
+poise_window_class_init (PoiseWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = poise_window_constructed;
+  object_class->dispose = poise_window_dispose;
+  object_class->finalize = poise_window_finalize;
+
+  window_class->close_request = poise_window_close_request;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/poise-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PoiseWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, PoiseWindow, conversation_view);
+  gtk_widget_class_bind_template_child (widget_class, PoiseWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, PoiseWindow, scenario_list);
+  gtk_widget_class_bind_template_child (widget_class, PoiseWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, PoiseWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, PoiseWindow, sidebar_stack);
+  gtk_widget_class_bind_template_child (widget_class, PoiseWindow, toast_overlay);
+  gtk_widget_class_bind_template_callback (widget_class, on_scenario_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_stop_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "win.new-conversation", NULL,
+                                   new_conversation_action);
+  gtk_widget_class_install_action (widget_class, "win.copy", NULL, copy_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                       "win.search", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK,
+                                       "win.new-conversation", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
+                                       "win.copy", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
+                                       "win.copy", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK,
+                                       "win.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK,
+                                       "window.close", NULL);
+  add_step_shortcuts (widget_class);
+
+  g_type_ensure (POISE_TYPE_CONVERSATION_VIEW);
+}
+
+static void
+poise_window_init (PoiseWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+PoiseWindow *
+poise_window_new (PoiseApplication *application)
+{
+  g_return_val_if_fail (POISE_IS_APPLICATION (application), NULL);
+
+  return g_object_new (POISE_TYPE_WINDOW,
+                       "application", application,
+                       NULL);
+}
+
+void
+poise_window_add_toast (PoiseWindow *self,
+                        AdwToast    *toast)
+{
+  g_return_if_fail (POISE_IS_WINDOW (self));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+poise_window_show_error (PoiseWindow *self,
+                         const char  *summary,
+                         const char  *detail)
+{
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  g_return_if_fail (POISE_IS_WINDOW (self));
+
+  /* Translators: an error summary, then what exactly went wrong */
+  title = g_strdup_printf (_("%s: %s"), summary, detail);
+  toast = adw_toast_new (title);
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}

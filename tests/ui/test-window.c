@@ -1,0 +1,503 @@
+/* test-window.c: the real window, driven in-process under Xvfb
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "poise-application.h"
+#include "poise-conversation-view.h"
+#include "poise-placeholder-editor.h"
+#include "poise-scenario-row.h"
+#include "poise-window.h"
+
+static char *data_dir;
+
+/* Helpers */
+
+static void
+iterate_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+typedef gboolean (*WidgetPredicate) (GtkWidget *widget, gconstpointer data);
+
+static void
+collect_widgets (GtkWidget       *root,
+                 WidgetPredicate  predicate,
+                 gconstpointer    data,
+                 GPtrArray       *found)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (predicate (child, data))
+        g_ptr_array_add (found, child);
+      collect_widgets (child, predicate, data, found);
+    }
+}
+
+static gboolean
+is_type (GtkWidget     *widget,
+         gconstpointer  data)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (data));
+}
+
+static GPtrArray *
+find_all (GtkWidget *root,
+          GType      type)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  collect_widgets (root, is_type, GSIZE_TO_POINTER (type), found);
+  return found;
+}
+
+static GtkWidget *
+find_one (GtkWidget *root,
+          GType      type)
+{
+  g_autoptr(GPtrArray) found = find_all (root, type);
+
+  g_assert_cmpuint (found->len, >, 0);
+  return g_ptr_array_index (found, 0);
+}
+
+static gboolean
+is_visible_check (GtkWidget     *widget,
+                  gconstpointer  data)
+{
+  return GTK_IS_CHECK_BUTTON (widget) && gtk_widget_get_mapped (widget);
+}
+
+static GPtrArray *
+find_checklist (GtkWidget *root)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  collect_widgets (root, is_visible_check, NULL, found);
+  return found;
+}
+
+static GtkWidget *
+find_action_button (GtkWidget  *root,
+                    const char *action_name)
+{
+  g_autoptr(GPtrArray) buttons = find_all (root, GTK_TYPE_BUTTON);
+
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      GtkWidget *button = g_ptr_array_index (buttons, i);
+
+      if (gtk_widget_get_mapped (button) &&
+          g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), action_name) == 0)
+        return button;
+    }
+
+  g_error ("No visible button for %s", action_name);
+  return NULL;
+}
+
+static PoisePlaceholderEditor *
+find_editor (GtkWidget  *root,
+             const char *placeholder_id)
+{
+  g_autoptr(GPtrArray) editors = find_all (root, POISE_TYPE_PLACEHOLDER_EDITOR);
+
+  for (guint i = 0; i < editors->len; i++)
+    {
+      PoisePlaceholderEditor *editor = g_ptr_array_index (editors, i);
+
+      if (g_strcmp0 (poise_placeholder_get_id (poise_placeholder_editor_get_placeholder (editor)),
+                     placeholder_id) == 0)
+        return editor;
+    }
+
+  return NULL;
+}
+
+static PoiseApplication *
+start_app (void)
+{
+  PoiseApplication *app = poise_application_new ("io.github.poisedesk.Poise.Test",
+                                                  G_APPLICATION_NON_UNIQUE);
+  g_autoptr(GError) error = NULL;
+
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+  g_settings_set_string (poise_application_get_settings (app), "script-language", "en");
+  g_application_activate (G_APPLICATION (app));
+  iterate_for (300);
+
+  return app;
+}
+
+static GtkWidget *
+get_window (PoiseApplication *app)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
+
+  g_assert_nonnull (windows);
+  g_assert_true (POISE_IS_WINDOW (windows->data));
+  return windows->data;
+}
+
+static void
+stop_app (PoiseApplication *app)
+{
+  GtkWidget *window = get_window (app);
+
+  gtk_window_close (GTK_WINDOW (window));
+  iterate_for (100);
+  g_application_quit (G_APPLICATION (app));
+  g_object_unref (app);
+}
+
+static char *
+read_clipboard (GtkWidget *widget)
+{
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (widget);
+  g_autoptr(GAsyncResult) result = NULL;
+  GError *error = NULL;
+  char *text;
+
+  gdk_clipboard_read_text_async (clipboard, NULL,
+                                 (GAsyncReadyCallback) g_set_object, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  text = gdk_clipboard_read_text_finish (clipboard, result, &error);
+  g_assert_no_error (error);
+  return text;
+}
+
+static void
+search_and_open (GtkWidget  *window,
+                 const char *text,
+                 const char *expected_first)
+{
+  GtkWidget *entry = find_one (window, GTK_TYPE_SEARCH_ENTRY);
+  GtkWidget *list = find_one (window, GTK_TYPE_LIST_BOX);
+  GtkListBoxRow *first = NULL;
+  gint64 deadline;
+
+  gtk_widget_activate_action (window, "win.search", NULL);
+  g_assert_true (gtk_widget_has_focus (entry) || gtk_widget_is_focus (entry) ||
+                 gtk_widget_get_focus_child (entry) != NULL);
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+
+  /* The search entry waits a moment before it searches. */
+  deadline = g_get_monotonic_time () + 3 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      first = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0);
+      if (first != NULL && gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 1) == NULL)
+        break;
+    }
+
+  g_assert_nonnull (first);
+  g_assert_cmpstr (poise_scenario_get_id (poise_scenario_row_get_scenario (POISE_SCENARIO_ROW (first))),
+                   ==, expected_first);
+
+  g_signal_emit_by_name (entry, "activate");
+  iterate_for (100);
+}
+
+/* Tests */
+
+static void
+test_window_search_tick_fill_copy (void)
+{
+  PoiseApplication *app = start_app ();
+  GtkWidget *window = get_window (app);
+  PoiseConversation *conversation = poise_application_get_conversation (app);
+  PoiseConversationView *view = POISE_CONVERSATION_VIEW (find_one (window, POISE_TYPE_CONVERSATION_VIEW));
+  g_autoptr(GPtrArray) checks = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *clipboard = NULL;
+  g_autofree char *reply = NULL;
+  g_auto(GStrv) missing = NULL;
+  PoisePlaceholderEditor *editor;
+  PoiseScenario *scenario;
+
+  search_and_open (window, "damaged", "damaged-item");
+  g_assert_cmpstr (poise_conversation_get_scenario_id (conversation), ==, "damaged-item");
+
+  /* Tick two ASAP steps by click and by their shortcut's handler. */
+  checks = find_checklist (window);
+  g_assert_cmpuint (checks->len, ==, 4);
+  g_signal_emit_by_name (g_ptr_array_index (checks, 0), "activate");
+  iterate_for (50);
+  g_assert_true (poise_conversation_get_step_done (conversation, "acknowledge"));
+  g_assert_true (poise_conversation_view_toggle_step (view, 2));
+  g_assert_true (poise_conversation_get_step_done (conversation, "sympathise"));
+  g_assert_false (poise_conversation_get_step_done (conversation, "accept-responsibility"));
+  g_assert_false (poise_conversation_view_toggle_step (view, 9));
+
+  /* Fill every blank through its editor, as typed. */
+  scenario = poise_library_lookup_scenario (poise_application_get_library (app), "damaged-item");
+  {
+    g_autoptr(GPtrArray) used = poise_scenario_dup_used_placeholders (scenario, "en");
+
+    g_assert_cmpuint (used->len, >, 0);
+    for (guint i = 0; i < used->len; i++)
+      {
+        PoisePlaceholder *placeholder = g_ptr_array_index (used, i);
+        const char *id = poise_placeholder_get_id (placeholder);
+        GtkWidget *input;
+
+        editor = find_editor (window, id);
+        g_assert_nonnull (editor);
+        input = poise_placeholder_editor_get_input (editor);
+
+        switch (poise_placeholder_get_kind (placeholder))
+          {
+          case POISE_PLACEHOLDER_DATE:
+            {
+              g_autoptr(GDateTime) date = g_date_time_new_utc (2026, 11, 27, 0, 0, 0);
+              GtkWidget *popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (input));
+              GtkWidget *calendar = gtk_popover_get_child (GTK_POPOVER (popover));
+
+              gtk_calendar_select_day (GTK_CALENDAR (calendar), date);
+              g_signal_emit_by_name (calendar, "day-selected");
+            }
+            break;
+
+          case POISE_PLACEHOLDER_CHOICE:
+            gtk_drop_down_set_selected (GTK_DROP_DOWN (input), 1);
+            break;
+
+          case POISE_PLACEHOLDER_NUMBER:
+            gtk_editable_set_text (GTK_EDITABLE (input), "3");
+            break;
+
+          case POISE_PLACEHOLDER_TIME:
+            gtk_editable_set_text (GTK_EDITABLE (input), "14:30");
+            break;
+
+          case POISE_PLACEHOLDER_CUSTOMER_NAME:
+            gtk_editable_set_text (GTK_EDITABLE (input), "Ms Weber");
+            break;
+
+          case POISE_PLACEHOLDER_TEXT:
+          default:
+            gtk_editable_set_text (GTK_EDITABLE (input), "A-1042");
+            break;
+          }
+      }
+  }
+
+  reply = poise_conversation_view_dup_reply (view, &missing);
+  g_assert_nonnull (reply);
+  g_assert_cmpuint (g_strv_length (missing), ==, 0);
+  expected = poise_scenario_fill_script (scenario, "en", poise_conversation_get_values (conversation),
+                                         POISE_FILL_NONE, NULL);
+  g_assert_cmpstr (reply, ==, expected);
+  g_assert_null (strchr (reply, '['));
+  if (find_editor (window, "name") != NULL)
+    g_assert_nonnull (strstr (reply, "Ms Weber"));
+
+  /* Press Copy and read the clipboard back. */
+  g_signal_emit_by_name (find_action_button (window, "win.copy"), "clicked");
+  iterate_for (100);
+  clipboard = read_clipboard (window);
+  g_assert_cmpstr (clipboard, ==, expected);
+
+  stop_app (app);
+}
+
+static void
+test_window_copy_with_empty_blanks_asks (void)
+{
+  PoiseApplication *app = start_app ();
+  GtkWidget *window = get_window (app);
+  PoiseConversation *conversation = poise_application_get_conversation (app);
+  GList *toplevels_before;
+  GList *toplevels_after;
+  AdwMessageDialog *dialog = NULL;
+  g_autofree char *clipboard = NULL;
+
+  gtk_widget_activate_action (window, "win.new-conversation", NULL);
+  iterate_for (50);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (window), "untouched");
+  search_and_open (window, "wrong item", "wrong-item");
+  g_assert_cmpstr (poise_conversation_get_scenario_id (conversation), ==, "wrong-item");
+
+  toplevels_before = gtk_window_list_toplevels ();
+  gtk_widget_activate_action (window, "win.copy", NULL);
+  iterate_for (100);
+  toplevels_after = gtk_window_list_toplevels ();
+  for (GList *l = toplevels_after; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && g_list_find (toplevels_before, l->data) == NULL)
+      dialog = l->data;
+  g_list_free (toplevels_before);
+  g_list_free (toplevels_after);
+
+  /* Nothing was copied yet: the dialog asks first. */
+  g_assert_nonnull (dialog);
+  clipboard = read_clipboard (window);
+  g_assert_cmpstr (clipboard, ==, "untouched");
+  g_clear_pointer (&clipboard, g_free);
+
+  adw_message_dialog_response (dialog, "copy");
+  iterate_for (100);
+  clipboard = read_clipboard (window);
+  g_assert_nonnull (strchr (clipboard, '['));
+  g_assert_cmpstr (clipboard, !=, "untouched");
+
+  stop_app (app);
+}
+
+/* Docked beside an inbox: nothing may stick out of a 360 px window. */
+static void
+assert_within (GtkWidget *widget,
+               GtkWidget *window,
+               int        width)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      graphene_rect_t bounds;
+
+      if (!gtk_widget_get_mapped (child))
+        continue;
+
+      if (gtk_widget_compute_bounds (child, window, &bounds))
+        {
+          if (bounds.size.width > width + 0.5)
+            g_error ("%s is %.0f px wide in a %d px window",
+                     G_OBJECT_TYPE_NAME (child), bounds.size.width, width);
+        }
+      assert_within (child, window, width);
+    }
+}
+
+static void
+test_window_narrow (void)
+{
+  PoiseApplication *app = start_app ();
+  GtkWidget *window = get_window (app);
+  PoiseConversation *conversation = poise_application_get_conversation (app);
+  int width;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 700);
+  iterate_for (400);
+  width = gtk_widget_get_width (window);
+  g_assert_cmpint (width, <=, 360);
+  assert_within (window, window, width);
+
+  /* The same with the longest script open. */
+  poise_conversation_set_scenario_id (conversation, "threat");
+  iterate_for (400);
+  g_assert_cmpint (gtk_widget_get_width (window), <=, 360);
+  assert_within (window, window, gtk_widget_get_width (window));
+
+  stop_app (app);
+}
+
+static void
+test_window_restores_conversation (void)
+{
+  PoiseApplication *app = start_app ();
+  PoiseConversation *conversation = poise_application_get_conversation (app);
+  g_autoptr(GPtrArray) checks = NULL;
+
+  poise_conversation_reset (conversation);
+  poise_conversation_set_scenario_id (conversation, "shipping-delay");
+  poise_conversation_set_step_done (conversation, "sympathise", TRUE);
+  poise_conversation_set_value (conversation, "date", "2026-11-27");
+  stop_app (app);
+
+  /* A new process would read the same file: so does a new application. */
+  app = start_app ();
+  conversation = poise_application_get_conversation (app);
+  g_assert_cmpstr (poise_conversation_get_scenario_id (conversation), ==, "shipping-delay");
+  g_assert_true (poise_conversation_get_step_done (conversation, "sympathise"));
+  g_assert_false (poise_conversation_get_step_done (conversation, "acknowledge"));
+  g_assert_cmpstr (poise_conversation_get_value (conversation, "date"), ==, "2026-11-27");
+
+  checks = find_checklist (get_window (app));
+  g_assert_cmpuint (checks->len, ==, 4);
+  g_assert_false (gtk_check_button_get_active (g_ptr_array_index (checks, 0)));
+  g_assert_true (gtk_check_button_get_active (g_ptr_array_index (checks, 1)));
+
+  stop_app (app);
+}
+
+static void
+test_window_new_conversation_undo (void)
+{
+  PoiseApplication *app = start_app ();
+  GtkWidget *window = get_window (app);
+  PoiseConversation *conversation = poise_application_get_conversation (app);
+  g_autoptr(GPtrArray) buttons = NULL;
+
+  poise_conversation_set_scenario_id (conversation, "no-reply");
+  poise_conversation_set_step_done (conversation, "acknowledge", TRUE);
+  poise_conversation_set_value (conversation, "name", "Ms Weber");
+
+  gtk_widget_activate_action (window, "win.new-conversation", NULL);
+  iterate_for (100);
+  g_assert_null (poise_conversation_get_scenario_id (conversation));
+  g_assert_false (poise_conversation_get_step_done (conversation, "acknowledge"));
+  g_assert_null (poise_conversation_get_value (conversation, "name"));
+
+  /* The toast's Undo button brings everything back. */
+  buttons = find_all (window, GTK_TYPE_BUTTON);
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      GtkWidget *button = g_ptr_array_index (buttons, i);
+      const char *label = gtk_button_get_label (GTK_BUTTON (button));
+
+      if (label != NULL && g_str_equal (label, "_Undo"))
+        {
+          g_signal_emit_by_name (button, "clicked");
+          break;
+        }
+    }
+  iterate_for (100);
+  g_assert_cmpstr (poise_conversation_get_scenario_id (conversation), ==, "no-reply");
+  g_assert_true (poise_conversation_get_step_done (conversation, "acknowledge"));
+  g_assert_cmpstr (poise_conversation_get_value (conversation, "name"), ==, "Ms Weber");
+
+  stop_app (app);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int result;
+
+  g_setenv ("TZ", "UTC", TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  data_dir = g_dir_make_tmp ("poise-ui-XXXXXX", NULL);
+  g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add_func ("/window/search-tick-fill-copy", test_window_search_tick_fill_copy);
+  g_test_add_func ("/window/copy-with-empty-blanks-asks", test_window_copy_with_empty_blanks_asks);
+  g_test_add_func ("/window/narrow", test_window_narrow);
+  g_test_add_func ("/window/restores-conversation", test_window_restores_conversation);
+  g_test_add_func ("/window/new-conversation-undo", test_window_new_conversation_undo);
+
+  result = g_test_run ();
+
+  {
+    g_autofree char *command = g_strdup_printf ("rm -rf '%s'", data_dir);
+    (void) system (command);
+  }
+
+  return result;
+}
