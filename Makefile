@@ -5,6 +5,7 @@
 #   make run     run the uninstalled app
 #   make test    all meson tests under Xvfb + a private bus; ends "N passed, N failed"
 #   make bench   the benchmarks (build/bench/bench-library, bench/bench-launch.sh)
+#   make update-po  regenerate the template and merge it into po/*.po
 #   make clean   remove build/
 
 BUILDDIR ?= build
@@ -24,7 +25,7 @@ DEPS = \
 # Only the benchmarks and the screenshot script need these (xwininfo).
 BENCH_DEPS = x11-utils
 
-.PHONY: all deps bench-deps build run test bench screenshots clean
+.PHONY: all deps bench-deps build run test bench screenshots update-po clean
 
 all: build
 
@@ -88,6 +89,14 @@ bench: deps bench-deps build
 
 screenshots: deps bench-deps build
 	BUILDDIR=$(BUILDDIR) bench/screenshots.sh
+
+# Not `ninja poise-pot`: gettext 0.21 extracts nothing from
+# *.metainfo.xml.in.in, which check-translations.py works around.
+update-po: build
+	-/usr/bin/python3 po/check-translations.py --pot $(BUILDDIR)/po/poise.pot >/dev/null
+	for l in $$(grep -v '^#' po/LINGUAS); do \
+	  msgmerge --update --backup=none --width=79 po/$$l.po $(BUILDDIR)/po/poise.pot; \
+	done
 
 clean:
 	rm -rf $(BUILDDIR)

@@ -19,7 +19,9 @@
  * measures is timed the same way.
  */
 
+#ifndef G_LOG_DOMAIN
 #define G_LOG_DOMAIN "PoiseBench"
+#endif
 
 #include "first-frame.h"
 
