@@ -15,7 +15,7 @@ builddir=${BUILDDIR:-build}
 log="$builddir/meson-logs/testlog.json"
 
 # A stale log from an earlier run must not be counted as this one's.
-rm -f "$log"
+rm -f "$log" "$builddir/meson-logs/summary.txt"
 
 "$root/.ci/test-env.sh" \
   meson test -C "$builddir" --print-errorlogs --num-processes 2 "$@"
@@ -58,5 +58,11 @@ line = f'{passed} passed, {failed} failed'
 if skipped:
     line += f', {skipped} skipped'
 print(line)
+# .ci/run repeats this after make's own error line, so it stays the last line.
+try:
+    with open(path.rsplit('/', 1)[0] + '/summary.txt', 'w', encoding='utf-8') as f:
+        f.write(line + '\n')
+except OSError:
+    pass
 sys.exit(1 if failed else 0)
 PY
