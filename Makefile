@@ -1,0 +1,102 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+#   make deps    install the Debian packages that are missing (as root)
+#   make build   configure build/ once, then ninja
+#   make run     run the uninstalled app
+#   make test    all meson tests under Xvfb + a private bus; ends "N passed, N failed"
+#   make bench   the benchmarks (build/bench/bench-library, bench/bench-launch.sh)
+#   make update-po  regenerate the template and merge it into po/*.po
+#   make clean   remove build/
+
+BUILDDIR ?= build
+MESON_ARGS ?=
+
+# Build, test and run dependencies (see shared TESTING.md). Installed with
+# --no-install-recommends: recommends would pull in xdg-desktop-portal,
+# which slows every GTK start in a D-Bus session.
+DEPS = \
+	gcc make pkg-config python3 meson ninja-build gettext \
+	libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev \
+	libjson-glib-dev libsqlite3-dev libsecret-1-dev \
+	desktop-file-utils appstream appstream-util \
+	xvfb xauth dbus-x11 at-spi2-core gnome-keyring \
+	python3-gi gir1.2-atspi-2.0 imagemagick
+
+# Only the benchmarks and the screenshot script need these (xwininfo).
+BENCH_DEPS = x11-utils
+
+.PHONY: all deps bench-deps build run test bench screenshots update-po clean
+
+all: build
+
+# Checks with dpkg-query first, so a machine that has everything never
+# touches apt. apt-get update runs only when there are no package lists or
+# the install fails with the lists there are.
+define install_missing
+	@missing=""; \
+	for p in $(1); do \
+	  s=$$(dpkg-query -W -f='$${db:Status-Status}' "$$p" 2>/dev/null); \
+	  [ "$$s" = installed ] || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ]; then \
+	  echo "Missing packages:$$missing"; \
+	  echo "Install them as root: apt-get install -y --no-install-recommends$$missing"; \
+	  exit 1; \
+	fi; \
+	echo "Installing:$$missing"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	if ! ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1; then apt-get update; fi; \
+	apt-get install -y --no-install-recommends $$missing || \
+	  { apt-get update && apt-get install -y --no-install-recommends $$missing; }
+endef
+
+deps:
+	@command -v dpkg-query >/dev/null || { echo "dpkg-query not found: install by hand: $(DEPS)"; exit 1; }
+	$(call install_missing,$(DEPS))
+
+bench-deps:
+	@command -v dpkg-query >/dev/null || { echo "dpkg-query not found: install by hand: $(BENCH_DEPS)"; exit 1; }
+	$(call install_missing,$(BENCH_DEPS))
+
+# ninja re-runs meson by itself when a meson.build changes, so an existing
+# build dir is only set up again when it is broken (e.g. meson was upgraded).
+build:
+	@if [ ! -f $(BUILDDIR)/build.ninja ]; then \
+	  if [ -f $(BUILDDIR)/meson-private/coredata.dat ]; then \
+	    meson setup --reconfigure $(BUILDDIR) $(MESON_ARGS); \
+	  else \
+	    meson setup $(BUILDDIR) $(MESON_ARGS); \
+	  fi; \
+	fi
+	ninja -C $(BUILDDIR)
+
+run: deps build
+	GSETTINGS_SCHEMA_DIR="$(CURDIR)/$(BUILDDIR)/data" \
+	XDG_DATA_DIRS="$(CURDIR)/data:$${XDG_DATA_DIRS:-/usr/local/share:/usr/share}" \
+	  "$(CURDIR)/$(BUILDDIR)/src/app/poise"
+
+test: deps build
+	BUILDDIR=$(BUILDDIR) .ci/run-tests.sh
+
+bench: deps bench-deps build
+	@if [ -x $(BUILDDIR)/bench/bench-library ]; then \
+	  BUILDDIR=$(BUILDDIR) .ci/test-env.sh $(BUILDDIR)/bench/bench-library; \
+	else \
+	  echo "bench-library not built: skipped"; \
+	fi
+	BUILDDIR=$(BUILDDIR) .ci/test-env.sh bench/bench-launch.sh
+
+screenshots: deps bench-deps build
+	BUILDDIR=$(BUILDDIR) bench/screenshots.sh
+
+# Not `ninja poise-pot`: gettext 0.21 extracts nothing from
+# *.metainfo.xml.in.in, which check-translations.py works around.
+update-po: build
+	-/usr/bin/python3 po/check-translations.py --pot $(BUILDDIR)/po/poise.pot >/dev/null
+	for l in $$(grep -v '^#' po/LINGUAS); do \
+	  msgmerge --update --backup=none --width=79 po/$$l.po $(BUILDDIR)/po/poise.pot; \
+	done
+
+clean:
+	rm -rf $(BUILDDIR)
