@@ -565,6 +565,15 @@ poise_conversation_view_dup_reply (PoiseConversationView *self,
 }
 
 void
+poise_conversation_view_focus_checklist (PoiseConversationView *self)
+{
+  g_return_if_fail (POISE_IS_CONVERSATION_VIEW (self));
+
+  if (self->step_checks->len > 0)
+    gtk_widget_grab_focus (g_ptr_array_index (self->step_checks, 0));
+}
+
+void
 poise_conversation_view_copy (PoiseConversationView *self)
 {
   g_autofree char *text = NULL;

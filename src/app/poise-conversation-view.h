@@ -26,6 +26,8 @@ void      poise_conversation_view_reload       (PoiseConversationView *self);
 /* Toggles ASAP step @number (1-based); FALSE if there is no such step. */
 gboolean  poise_conversation_view_toggle_step  (PoiseConversationView *self,
                                                 int                    number);
+/* Moves the keyboard focus to the first checklist step. */
+void      poise_conversation_view_focus_checklist (PoiseConversationView *self);
 /* Copies the filled reply, asking first if blanks are still empty. */
 void      poise_conversation_view_copy         (PoiseConversationView *self);
 /* The filled reply as it would be copied; NULL without a scenario. */

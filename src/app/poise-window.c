@@ -8,14 +8,11 @@
 
 #include <glib/gi18n.h>
 
+#include "first-frame.h"
 #include "poise-conversation-view.h"
 #include "poise-query.h"
 #include "poise-scenario-row.h"
 #include "poise-window.h"
-
-#ifdef POISE_BENCH_HOOK
-# include "first-frame.h"
-#endif
 
 struct _PoiseWindow
 {
@@ -196,6 +193,9 @@ on_scenario_activated_cb (PoiseWindow   *self,
 
   poise_conversation_set_scenario_id (conversation, poise_scenario_get_id (scenario));
   adw_leaflet_set_visible_child_name (self->leaflet, "content");
+
+  /* Straight on to the conversation: the keys 1-4 tick steps from here. */
+  poise_conversation_view_focus_checklist (self->conversation_view);
 }
 
 static void
@@ -372,9 +372,7 @@ poise_window_constructed (GObject *object)
   if (poise_conversation_get_scenario_id (conversation) != NULL)
     adw_leaflet_set_visible_child_name (self->leaflet, "content");
 
-#ifdef POISE_BENCH_HOOK
   poise_bench_first_frame_hook (GTK_WINDOW (self));
-#endif
 }
 
 static void
