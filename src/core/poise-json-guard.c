@@ -10,7 +10,7 @@
  */
 #define G_LOG_DOMAIN "poise-json-guard"
 
-#include "poise-json-guard.h"
+#include "poise-json-guard-private.h"
 
 #include <string.h>
 
@@ -36,6 +36,7 @@ typedef struct {
   GArray     *stack;   /* Frame */
   guint       depth;   /* frames in use; the array keeps spare ones */
   GString    *scratch;
+  char       *error_path;  /* where the first problem is; "" at the root */
 } Scanner;
 
 G_DEFINE_QUARK (poise-json-error-quark, poise_json_error)
@@ -83,7 +84,6 @@ fail (Scanner     *s,
       const char  *format,
       ...)
 {
-  g_autofree char *path = build_path (s);
   g_autofree char *message = NULL;
   va_list args;
 
@@ -91,12 +91,10 @@ fail (Scanner     *s,
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  if (path[0] != '\0')
-    g_set_error (error, POISE_JSON_ERROR, code, "%s: %s (byte %" G_GSIZE_FORMAT ")",
-                 path, message, s->pos);
-  else
-    g_set_error (error, POISE_JSON_ERROR, code, "%s (byte %" G_GSIZE_FORMAT ")",
-                 message, s->pos);
+  g_free (s->error_path);
+  s->error_path = build_path (s);
+  g_set_error (error, POISE_JSON_ERROR, code, "%s (byte %" G_GSIZE_FORMAT ")",
+               message, s->pos);
 
   return FALSE;
 }
@@ -620,6 +618,71 @@ scan_document (Scanner  *s,
 }
 
 /**
+ * _poise_json_guard_check_at:
+ * @out_path: (out) (optional): where the problem is, "" for the whole input
+ *
+ * Like poise_json_guard_check(), but the error message does not start with
+ * the path; the library validator keeps the two apart.
+ */
+gboolean
+_poise_json_guard_check_at (const char            *data,
+                            gsize                  length,
+                            const PoiseJsonLimits *limits,
+                            char                 **out_path,
+                            GError               **error)
+{
+  gsize max_bytes = limits != NULL ? limits->max_bytes : 0;
+  guint max_depth = limits != NULL && limits->max_depth > 0 ? limits->max_depth
+                                                             : POISE_JSON_MAX_DEPTH;
+  const char *invalid = NULL;
+  Scanner s = { 0, };
+  gboolean ret;
+
+  g_return_val_if_fail (data != NULL || length == 0, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (out_path != NULL)
+    *out_path = NULL;
+
+  if (max_bytes > 0 && length > max_bytes)
+    {
+      g_set_error (error, POISE_JSON_ERROR, POISE_JSON_ERROR_TOO_LARGE,
+                   "input is %" G_GSIZE_FORMAT " bytes, more than the limit of %"
+                   G_GSIZE_FORMAT " bytes", length, max_bytes);
+      if (out_path != NULL)
+        *out_path = g_strdup ("");
+      return FALSE;
+    }
+
+  /* Checked up front so the scanner can step over string bytes blindly. */
+  if (!g_utf8_validate_len (data, length, &invalid))
+    {
+      g_set_error (error, POISE_JSON_ERROR, POISE_JSON_ERROR_INVALID_UTF8,
+                   "invalid UTF-8 (byte %" G_GSIZE_FORMAT ")", (gsize) (invalid - data));
+      if (out_path != NULL)
+        *out_path = g_strdup ("");
+      return FALSE;
+    }
+
+  s.data = data;
+  s.length = length;
+  s.stack = g_array_new (FALSE, TRUE, sizeof (Frame));
+  g_array_set_clear_func (s.stack, (GDestroyNotify) frame_clear);
+  s.scratch = g_string_new (NULL);
+
+  ret = scan_document (&s, max_depth, error);
+
+  g_array_unref (s.stack);
+  g_string_free (s.scratch, TRUE);
+
+  if (out_path != NULL)
+    *out_path = g_steal_pointer (&s.error_path);
+  g_free (s.error_path);
+
+  return ret;
+}
+
+/**
  * poise_json_guard_check:
  * @data: the input, not necessarily nul-terminated
  * @length: its length in bytes
@@ -635,44 +698,15 @@ poise_json_guard_check (const char            *data,
                         const PoiseJsonLimits *limits,
                         GError               **error)
 {
-  gsize max_bytes = limits != NULL ? limits->max_bytes : 0;
-  guint max_depth = limits != NULL && limits->max_depth > 0 ? limits->max_depth
-                                                             : POISE_JSON_MAX_DEPTH;
-  const char *invalid = NULL;
-  Scanner s = { 0, };
-  gboolean ret;
+  g_autofree char *path = NULL;
 
-  g_return_val_if_fail (data != NULL || length == 0, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+  if (_poise_json_guard_check_at (data, length, limits, &path, error))
+    return TRUE;
 
-  if (max_bytes > 0 && length > max_bytes)
-    {
-      g_set_error (error, POISE_JSON_ERROR, POISE_JSON_ERROR_TOO_LARGE,
-                   "input is %" G_GSIZE_FORMAT " bytes, more than the limit of %"
-                   G_GSIZE_FORMAT " bytes", length, max_bytes);
-      return FALSE;
-    }
+  if (path != NULL && path[0] != '\0')
+    g_prefix_error (error, "%s: ", path);
 
-  /* Checked up front so the scanner can step over string bytes blindly. */
-  if (!g_utf8_validate_len (data, length, &invalid))
-    {
-      g_set_error (error, POISE_JSON_ERROR, POISE_JSON_ERROR_INVALID_UTF8,
-                   "invalid UTF-8 (byte %" G_GSIZE_FORMAT ")", (gsize) (invalid - data));
-      return FALSE;
-    }
-
-  s.data = data;
-  s.length = length;
-  s.stack = g_array_new (FALSE, TRUE, sizeof (Frame));
-  g_array_set_clear_func (s.stack, (GDestroyNotify) frame_clear);
-  s.scratch = g_string_new (NULL);
-
-  ret = scan_document (&s, max_depth, error);
-
-  g_array_unref (s.stack);
-  g_string_free (s.scratch, TRUE);
-
-  return ret;
+  return FALSE;
 }
 
 /**
