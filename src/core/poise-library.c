@@ -8,6 +8,7 @@
 
 #include "poise-json-guard-private.h"
 #include "poise-library-private.h"
+#include "poise-library-resources.h"
 
 G_DEFINE_FINAL_TYPE (PoiseLibrary, poise_library, G_TYPE_OBJECT)
 
@@ -275,8 +276,11 @@ poise_library_new_default (GError **error)
 {
   g_autoptr(GBytes) bytes = NULL;
 
-  bytes = g_resources_lookup_data (RESOURCE_PATH "/library/default.json",
-                                   G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  /* Asking core's own resource by name, rather than the global registry,
+   * also makes the linker keep it in from the static library. */
+  bytes = g_resource_lookup_data (poise_library_get_resource (),
+                                  RESOURCE_PATH "/library/default.json",
+                                  G_RESOURCE_LOOKUP_FLAGS_NONE, error);
   if (bytes == NULL)
     return NULL;
 
