@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include <gio/gio.h>
+
 #include "poise-checklist-step.h"
 #include "poise-scenario.h"
 

@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include <gio/gio.h>
+
 #include "poise-avoid-phrase.h"
 #include "poise-localized.h"
 #include "poise-placeholder.h"

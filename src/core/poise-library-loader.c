@@ -1,0 +1,976 @@
+/* poise-library-loader.c: validates a parsed library and builds it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Supervisors edit libraries by hand, so the loader does not stop at the
+ * first mistake: it walks the whole document, reports every problem with
+ * its JSON path, and builds the objects as it goes.  The result is thrown
+ * away if any problem is an error.
+ */
+#define G_LOG_DOMAIN "poise-library-loader"
+
+#include "poise-library-private.h"
+#include "poise-scenario-private.h"
+
+#include <string.h>
+
+#define MAX_CHECKLIST_STEPS 9
+
+typedef struct {
+  guint           position;
+  PoiseLocalized *title;
+} Category;
+
+typedef struct {
+  GPtrArray  *problems;
+  guint       n_errors;
+  GPtrArray  *languages;          /* char *, the declared ones (or just "en") */
+  GHashTable *top_placeholders;   /* id → PoisePlaceholder */
+  GHashTable *top_paths;          /* id → path of its "id" */
+  GHashTable *categories;         /* id → Category */
+} Loader;
+
+static const struct {
+  const char *code;
+  const char *name;
+} language_names[] = {
+  { "de", "German" }, { "en", "English" }, { "es", "Spanish" }, { "fr", "French" },
+  { "it", "Italian" }, { "nl", "Dutch" }, { "pl", "Polish" }, { "pt", "Portuguese" },
+  { "tr", "Turkish" }, { "da", "Danish" }, { "sv", "Swedish" }, { "cs", "Czech" },
+};
+
+static const char * const root_keys[] = {
+  "format", "languages", "title", "placeholders", "checklist", "categories", "avoid",
+  "scenarios", NULL,
+};
+static const char * const root_required[] = {
+  "format", "languages", "title", "checklist", "categories", "scenarios", NULL,
+};
+static const char * const placeholder_keys[] = { "id", "type", "label", "hint", "options", NULL };
+static const char * const placeholder_required[] = { "id", "type", "label", "hint", NULL };
+static const char * const option_keys[] = { "id", "label", NULL };
+static const char * const step_keys[] = { "id", "title", "description", "examples", NULL };
+static const char * const category_keys[] = { "id", "title", NULL };
+static const char * const avoid_keys[] = { "kind", "phrase", "instead", "why", NULL };
+static const char * const avoid_required[] = { "kind", "phrase", "instead", NULL };
+static const char * const scenario_keys[] = {
+  "id", "category", "title", "emotion", "tone", "script", "promise", "advice", "avoid",
+  "triggers", "placeholders", "safety", "offer_pause", NULL,
+};
+static const char * const scenario_required[] = {
+  "id", "category", "title", "emotion", "tone", "script", "triggers", NULL,
+};
+
+static void
+category_free (Category *category)
+{
+  g_clear_pointer (&category->title, poise_localized_unref);
+  g_free (category);
+}
+
+G_GNUC_PRINTF (4, 5)
+static void
+report (Loader               *loader,
+        PoiseProblemSeverity  severity,
+        const char           *path,
+        const char           *format,
+        ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (severity == POISE_PROBLEM_ERROR)
+    loader->n_errors++;
+  _poise_problem_add (loader->problems, severity, path, message);
+}
+
+static char *
+member_path (const char *parent,
+             const char *key)
+{
+  if (parent[0] == '\0')
+    return g_strdup (key);
+  return g_strconcat (parent, ".", key, NULL);
+}
+
+static char *
+index_path (const char *parent,
+            guint       index)
+{
+  return g_strdup_printf ("%s[%u]", parent, index);
+}
+
+static const char *
+describe (JsonNode *node)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      return "an object";
+    case JSON_NODE_ARRAY:
+      return "an array";
+    case JSON_NODE_NULL:
+      return "null";
+    case JSON_NODE_VALUE:
+    default:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_STRING:
+          return "a string";
+        case G_TYPE_BOOLEAN:
+          return "a boolean";
+        default:
+          return "a number";
+        }
+    }
+}
+
+static gboolean
+is_string (JsonNode *node)
+{
+  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
+}
+
+static gboolean
+is_valid_id (const char *id)
+{
+  if (id[0] == '\0')
+    return FALSE;
+
+  for (const char *p = id; *p != '\0'; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
+      return FALSE;
+
+  return TRUE;
+}
+
+static gboolean
+strv_has (const char * const *strv,
+          const char         *s)
+{
+  return g_strv_contains (strv, s);
+}
+
+static gboolean
+has_language (Loader     *loader,
+              const char *lang)
+{
+  for (guint i = 0; i < loader->languages->len; i++)
+    if (strcmp (g_ptr_array_index (loader->languages, i), lang) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static JsonObject *
+expect_object (Loader     *loader,
+               JsonNode   *node,
+               const char *path)
+{
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      report (loader, POISE_PROBLEM_ERROR, path, "expected an object, got %s", describe (node));
+      return NULL;
+    }
+  return json_node_get_object (node);
+}
+
+/* Reports unknown keys and missing required ones; the members are then
+ * read with the getters below, which stay quiet about absent keys. */
+static void
+check_keys (Loader             *loader,
+            JsonObject         *object,
+            const char         *path,
+            const char * const *allowed,
+            const char * const *required)
+{
+  JsonObjectIter iter;
+  const char *key;
+
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &key, NULL))
+    if (!strv_has (allowed, key))
+      report (loader, POISE_PROBLEM_ERROR, path, "unknown key \"%s\"", key);
+
+  for (guint i = 0; required[i] != NULL; i++)
+    if (!json_object_has_member (object, required[i]))
+      report (loader, POISE_PROBLEM_ERROR, path, "missing required field \"%s\"", required[i]);
+}
+
+static const char *
+get_string (Loader     *loader,
+            JsonObject *object,
+            const char *path,
+            const char *key)
+{
+  JsonNode *node = json_object_get_member (object, key);
+  g_autofree char *key_path = NULL;
+  const char *value;
+
+  if (node == NULL)
+    return NULL;
+
+  key_path = member_path (path, key);
+  if (!is_string (node))
+    {
+      report (loader, POISE_PROBLEM_ERROR, key_path, "expected a string, got %s",
+              describe (node));
+      return NULL;
+    }
+
+  value = json_node_get_string (node);
+  if (value[0] == '\0')
+    {
+      report (loader, POISE_PROBLEM_ERROR, key_path, "empty string");
+      return NULL;
+    }
+
+  return value;
+}
+
+static gboolean
+get_boolean (Loader     *loader,
+             JsonObject *object,
+             const char *path,
+             const char *key)
+{
+  JsonNode *node = json_object_get_member (object, key);
+
+  if (node == NULL)
+    return FALSE;
+
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    {
+      g_autofree char *key_path = member_path (path, key);
+
+      report (loader, POISE_PROBLEM_ERROR, key_path, "expected a boolean, got %s",
+              describe (node));
+      return FALSE;
+    }
+
+  return json_node_get_boolean (node);
+}
+
+static JsonArray *
+get_array (Loader     *loader,
+           JsonObject *object,
+           const char *path,
+           const char *key)
+{
+  JsonNode *node = json_object_get_member (object, key);
+
+  if (node == NULL)
+    return NULL;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_autofree char *key_path = member_path (path, key);
+
+      report (loader, POISE_PROBLEM_ERROR, key_path, "expected an array, got %s",
+              describe (node));
+      return NULL;
+    }
+
+  return json_node_get_array (node);
+}
+
+/* Reads "id", checking its form and that it is unique in @seen
+ * (id → path of the first one). */
+static const char *
+get_id (Loader     *loader,
+        JsonObject *object,
+        const char *path,
+        const char *key,
+        GHashTable *seen)
+{
+  const char *id = get_string (loader, object, path, key);
+  g_autofree char *id_path = NULL;
+  const char *first;
+
+  if (id == NULL)
+    return NULL;
+
+  id_path = member_path (path, key);
+  if (!is_valid_id (id))
+    {
+      report (loader, POISE_PROBLEM_ERROR, id_path,
+              "invalid id \"%s\" (use a-z, 0-9, \"_\" and \"-\")", id);
+      return NULL;
+    }
+
+  if (seen != NULL)
+    {
+      if ((first = g_hash_table_lookup (seen, id)) != NULL)
+        {
+          report (loader, POISE_PROBLEM_ERROR, id_path, "duplicate id \"%s\" (first at %s)",
+                  id, first);
+          return NULL;
+        }
+      g_hash_table_insert (seen, g_strdup (id), g_steal_pointer (&id_path));
+    }
+
+  return id;
+}
+
+static const char *
+language_name (const char *code)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (language_names); i++)
+    if (strcmp (language_names[i].code, code) == 0)
+      return language_names[i].name;
+  return NULL;
+}
+
+/* A Text (@is_list FALSE) or Text list; NULL when absent or wrong. */
+static PoiseLocalized *
+read_text (Loader     *loader,
+           JsonObject *object,
+           const char *path,
+           const char *key,
+           gboolean    is_list)
+{
+  JsonNode *node = json_object_get_member (object, key);
+  g_autofree char *text_path = NULL;
+  g_autoptr(PoiseLocalized) text = NULL;
+  JsonObjectIter iter;
+  const char *lang;
+  JsonNode *value;
+  guint errors_before = loader->n_errors;
+
+  if (node == NULL)
+    return NULL;
+
+  text_path = member_path (path, key);
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    {
+      report (loader, POISE_PROBLEM_ERROR, text_path, "expected a %s object, got %s",
+              is_list ? "Text list" : "Text", describe (node));
+      return NULL;
+    }
+
+  text = poise_localized_new ();
+  json_object_iter_init (&iter, json_node_get_object (node));
+  while (json_object_iter_next (&iter, &lang, &value))
+    {
+      g_autofree char *lang_path = member_path (text_path, lang);
+
+      if (!has_language (loader, lang))
+        {
+          report (loader, POISE_PROBLEM_ERROR, lang_path,
+                  "language \"%s\" is not listed in \"languages\"", lang);
+          continue;
+        }
+
+      if (!is_list)
+        {
+          if (!is_string (value))
+            report (loader, POISE_PROBLEM_ERROR, lang_path, "expected a string, got %s",
+                    describe (value));
+          else if (json_node_get_string (value)[0] == '\0')
+            report (loader, POISE_PROBLEM_ERROR, lang_path, "empty text");
+          else
+            poise_localized_set (text, lang, json_node_get_string (value));
+        }
+      else if (!JSON_NODE_HOLDS_ARRAY (value))
+        {
+          report (loader, POISE_PROBLEM_ERROR, lang_path, "expected an array of strings, got %s",
+                  describe (value));
+        }
+      else
+        {
+          JsonArray *array = json_node_get_array (value);
+          guint n = json_array_get_length (array);
+          g_autoptr(GPtrArray) items = g_ptr_array_sized_new (n + 1);
+
+          for (guint i = 0; i < n; i++)
+            {
+              JsonNode *item = json_array_get_element (array, i);
+
+              if (!is_string (item) || json_node_get_string (item)[0] == '\0')
+                {
+                  g_autofree char *item_path = index_path (lang_path, i);
+
+                  if (!is_string (item))
+                    report (loader, POISE_PROBLEM_ERROR, item_path, "expected a string, got %s",
+                            describe (item));
+                  else
+                    report (loader, POISE_PROBLEM_ERROR, item_path, "empty text");
+                  continue;
+                }
+              g_ptr_array_add (items, (gpointer) json_node_get_string (item));
+            }
+          g_ptr_array_add (items, NULL);
+          poise_localized_set_list (text, lang, (const char * const *) items->pdata);
+        }
+    }
+
+  if (!poise_localized_has (text, POISE_FALLBACK_LANGUAGE) &&
+      !json_object_has_member (json_node_get_object (node), POISE_FALLBACK_LANGUAGE))
+    {
+      g_autofree char *en_path = member_path (text_path, POISE_FALLBACK_LANGUAGE);
+      report (loader, POISE_PROBLEM_ERROR, en_path, "missing English text");
+    }
+
+  for (guint i = 0; i < loader->languages->len; i++)
+    {
+      const char *wanted = g_ptr_array_index (loader->languages, i);
+      const char *name = language_name (wanted);
+      g_autofree char *lang_path = NULL;
+
+      if (strcmp (wanted, POISE_FALLBACK_LANGUAGE) == 0 ||
+          json_object_has_member (json_node_get_object (node), wanted))
+        continue;
+
+      lang_path = member_path (text_path, wanted);
+      if (name != NULL)
+        report (loader, POISE_PROBLEM_INCOMPLETE, lang_path,
+                "missing %s text (falls back to English)", name);
+      else
+        report (loader, POISE_PROBLEM_INCOMPLETE, lang_path,
+                "missing \"%s\" text (falls back to English)", wanted);
+    }
+
+  return loader->n_errors == errors_before ? g_steal_pointer (&text) : NULL;
+}
+
+static void
+read_languages (Loader     *loader,
+                JsonObject *root)
+{
+  JsonArray *array = get_array (loader, root, "", "languages");
+  guint n = array != NULL ? json_array_get_length (array) : 0;
+  gboolean has_en = FALSE;
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *item = json_array_get_element (array, i);
+      g_autofree char *item_path = index_path ("languages", i);
+      const char *code;
+
+      if (!is_string (item))
+        {
+          report (loader, POISE_PROBLEM_ERROR, item_path, "expected a string, got %s",
+                  describe (item));
+          continue;
+        }
+
+      code = json_node_get_string (item);
+      if (!is_valid_id (code))
+        {
+          report (loader, POISE_PROBLEM_ERROR, item_path, "invalid language code \"%s\"", code);
+          continue;
+        }
+      if (has_language (loader, code))
+        {
+          report (loader, POISE_PROBLEM_ERROR, item_path, "duplicate language \"%s\"", code);
+          continue;
+        }
+
+      g_ptr_array_add (loader->languages, g_strdup (code));
+      has_en |= strcmp (code, POISE_FALLBACK_LANGUAGE) == 0;
+    }
+
+  if (array != NULL && !has_en)
+    report (loader, POISE_PROBLEM_ERROR, "languages", "must contain \"en\"");
+
+  /* Texts are still checked against English when the list is broken. */
+  if (!has_en)
+    g_ptr_array_insert (loader->languages, 0, g_strdup (POISE_FALLBACK_LANGUAGE));
+}
+
+static PoisePlaceholder *
+read_placeholder (Loader     *loader,
+                  JsonNode   *node,
+                  const char *path,
+                  GHashTable *seen)
+{
+  JsonObject *object = expect_object (loader, node, path);
+  g_autoptr(PoiseLocalized) label = NULL;
+  g_autoptr(PoiseLocalized) hint = NULL;
+  g_autoptr(PoisePlaceholder) placeholder = NULL;
+  g_autoptr(GHashTable) option_ids = NULL;
+  PoisePlaceholderType type = POISE_PLACEHOLDER_TEXT;
+  gboolean type_ok = FALSE;
+  const char *id;
+  const char *type_name;
+  JsonArray *options;
+  guint errors_before = loader->n_errors;
+
+  if (object == NULL)
+    return NULL;
+
+  check_keys (loader, object, path, placeholder_keys, placeholder_required);
+  id = get_id (loader, object, path, "id", seen);
+
+  type_name = get_string (loader, object, path, "type");
+  if (type_name != NULL)
+    {
+      type_ok = poise_placeholder_type_from_string (type_name, &type);
+      if (!type_ok)
+        {
+          g_autofree char *type_path = member_path (path, "type");
+          report (loader, POISE_PROBLEM_ERROR, type_path, "unknown placeholder type \"%s\"",
+                  type_name);
+        }
+    }
+
+  label = read_text (loader, object, path, "label", FALSE);
+  hint = read_text (loader, object, path, "hint", FALSE);
+
+  options = get_array (loader, object, path, "options");
+  if (type_ok && type != POISE_PLACEHOLDER_CHOICE && json_object_has_member (object, "options"))
+    {
+      g_autofree char *options_path = member_path (path, "options");
+      report (loader, POISE_PROBLEM_ERROR, options_path,
+              "options are only allowed for choice placeholders");
+      options = NULL;
+    }
+  else if (type_ok && type == POISE_PLACEHOLDER_CHOICE &&
+           (options == NULL || json_array_get_length (options) == 0) &&
+           (!json_object_has_member (object, "options") || options != NULL))
+    {
+      report (loader, POISE_PROBLEM_ERROR, path, "a choice needs at least one option");
+    }
+
+  if (id != NULL && label != NULL && hint != NULL && type_ok)
+    placeholder = poise_placeholder_new (id, type, label, hint);
+
+  option_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; options != NULL && i < json_array_get_length (options); i++)
+    {
+      g_autofree char *options_path = member_path (path, "options");
+      g_autofree char *option_path = index_path (options_path, i);
+      JsonObject *option = expect_object (loader, json_array_get_element (options, i),
+                                          option_path);
+      g_autoptr(PoiseLocalized) option_label = NULL;
+      const char *option_id;
+
+      if (option == NULL)
+        continue;
+
+      check_keys (loader, option, option_path, option_keys, option_keys);
+      option_id = get_id (loader, option, option_path, "id", option_ids);
+      option_label = read_text (loader, option, option_path, "label", FALSE);
+
+      if (placeholder != NULL && option_id != NULL && option_label != NULL)
+        poise_placeholder_add_option (placeholder, option_id, option_label);
+    }
+
+  return loader->n_errors == errors_before ? g_steal_pointer (&placeholder) : NULL;
+}
+
+static PoiseAvoidPhrase *
+read_avoid (Loader     *loader,
+            JsonNode   *node,
+            const char *path)
+{
+  JsonObject *object = expect_object (loader, node, path);
+  g_autoptr(PoiseLocalized) phrase = NULL;
+  g_autoptr(PoiseLocalized) instead = NULL;
+  g_autoptr(PoiseLocalized) why = NULL;
+  PoiseAvoidKind kind = POISE_AVOID_OTHER;
+  const char *kind_name;
+  guint errors_before = loader->n_errors;
+
+  if (object == NULL)
+    return NULL;
+
+  check_keys (loader, object, path, avoid_keys, avoid_required);
+
+  kind_name = get_string (loader, object, path, "kind");
+  if (kind_name != NULL && !poise_avoid_kind_from_string (kind_name, &kind))
+    {
+      g_autofree char *kind_path = member_path (path, "kind");
+      report (loader, POISE_PROBLEM_ERROR, kind_path, "unknown avoid kind \"%s\"", kind_name);
+    }
+
+  phrase = read_text (loader, object, path, "phrase", FALSE);
+  instead = read_text (loader, object, path, "instead", FALSE);
+  why = read_text (loader, object, path, "why", FALSE);
+
+  if (loader->n_errors != errors_before)
+    return NULL;
+
+  return poise_avoid_phrase_new (kind, phrase, instead, why);
+}
+
+static void
+read_avoid_list (Loader     *loader,
+                 JsonObject *object,
+                 const char *path,
+                 GListStore *store)
+{
+  JsonArray *array = get_array (loader, object, path, "avoid");
+  g_autofree char *array_path = member_path (path, "avoid");
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      g_autofree char *item_path = index_path (array_path, i);
+      g_autoptr(PoiseAvoidPhrase) avoid =
+        read_avoid (loader, json_array_get_element (array, i), item_path);
+
+      if (avoid != NULL)
+        g_list_store_append (store, avoid);
+    }
+}
+
+static void
+read_checklist (Loader       *loader,
+                JsonObject   *root,
+                PoiseLibrary *library)
+{
+  JsonArray *array = get_array (loader, root, "", "checklist");
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  guint n;
+
+  if (array == NULL)
+    return;
+
+  n = json_array_get_length (array);
+  if (n < 1 || n > MAX_CHECKLIST_STEPS)
+    report (loader, POISE_PROBLEM_ERROR, "checklist", "expected 1 to %u steps, got %u",
+            MAX_CHECKLIST_STEPS, n);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *path = index_path ("checklist", i);
+      JsonObject *object = expect_object (loader, json_array_get_element (array, i), path);
+      g_autoptr(PoiseLocalized) title = NULL;
+      g_autoptr(PoiseLocalized) description = NULL;
+      g_autoptr(PoiseLocalized) examples = NULL;
+      const char *id;
+
+      if (object == NULL)
+        continue;
+
+      check_keys (loader, object, path, step_keys, step_keys);
+      id = get_id (loader, object, path, "id", seen);
+      title = read_text (loader, object, path, "title", FALSE);
+      description = read_text (loader, object, path, "description", FALSE);
+      examples = read_text (loader, object, path, "examples", TRUE);
+
+      if (id != NULL && title != NULL && description != NULL && examples != NULL)
+        {
+          g_autoptr(PoiseChecklistStep) step =
+            poise_checklist_step_new (id, title, description, examples);
+          g_list_store_append (library->checklist, step);
+        }
+    }
+}
+
+static void
+read_categories (Loader     *loader,
+                 JsonObject *root)
+{
+  JsonArray *array = get_array (loader, root, "", "categories");
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      g_autofree char *path = index_path ("categories", i);
+      JsonObject *object = expect_object (loader, json_array_get_element (array, i), path);
+      g_autoptr(PoiseLocalized) title = NULL;
+      const char *id;
+      Category *category;
+
+      if (object == NULL)
+        continue;
+
+      check_keys (loader, object, path, category_keys, category_keys);
+      id = get_id (loader, object, path, "id", seen);
+      title = read_text (loader, object, path, "title", FALSE);
+
+      if (id == NULL)
+        continue;
+
+      /* Kept even without a valid title, so scenarios don't also report
+       * an unknown category. */
+      category = g_new0 (Category, 1);
+      category->position = g_hash_table_size (loader->categories);
+      category->title = g_steal_pointer (&title);
+      g_hash_table_insert (loader->categories, g_strdup (id), category);
+    }
+}
+
+static void
+read_top_placeholders (Loader     *loader,
+                       JsonObject *root)
+{
+  JsonArray *array = get_array (loader, root, "", "placeholders");
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      g_autofree char *path = index_path ("placeholders", i);
+      g_autoptr(PoisePlaceholder) placeholder =
+        read_placeholder (loader, json_array_get_element (array, i), path, loader->top_paths);
+
+      /* The key first: argument evaluation order is unspecified. */
+      if (placeholder != NULL)
+        {
+          char *key = g_strdup (poise_placeholder_get_id (placeholder));
+          g_hash_table_insert (loader->top_placeholders, key, g_steal_pointer (&placeholder));
+        }
+    }
+}
+
+/* Every [id] in every language of @text must be declared. */
+static void
+check_declared (Loader         *loader,
+                JsonObject     *object,
+                const char     *path,
+                const char     *key,
+                GHashTable     *own)
+{
+  JsonNode *node = json_object_get_member (object, key);
+  g_autofree char *text_path = NULL;
+  JsonObjectIter iter;
+  const char *lang;
+  JsonNode *value;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return;
+
+  text_path = member_path (path, key);
+  json_object_iter_init (&iter, json_node_get_object (node));
+  while (json_object_iter_next (&iter, &lang, &value))
+    {
+      g_auto(GStrv) ids = NULL;
+
+      if (!is_string (value))
+        continue;
+
+      ids = poise_template_get_placeholders (json_node_get_string (value));
+      for (guint i = 0; ids[i] != NULL; i++)
+        {
+          if (!g_hash_table_contains (loader->top_paths, ids[i]) &&
+              !g_hash_table_contains (own, ids[i]))
+            {
+              g_autofree char *lang_path = member_path (text_path, lang);
+              report (loader, POISE_PROBLEM_ERROR, lang_path,
+                      "placeholder [%s] is not declared", ids[i]);
+            }
+        }
+    }
+}
+
+static PoiseScenario *
+read_scenario (Loader     *loader,
+               JsonNode   *node,
+               const char *path,
+               GHashTable *seen)
+{
+  JsonObject *object = expect_object (loader, node, path);
+  g_autoptr(PoiseScenario) scenario = NULL;
+  g_autoptr(GHashTable) own_paths = NULL;
+  g_autoptr(GHashTable) own = NULL;
+  JsonArray *placeholders;
+  const char *category_id;
+  Category *category = NULL;
+  guint errors_before = loader->n_errors;
+
+  if (object == NULL)
+    return NULL;
+
+  scenario = _poise_scenario_new ();
+  check_keys (loader, object, path, scenario_keys, scenario_required);
+  scenario->id = g_strdup (get_id (loader, object, path, "id", seen));
+
+  category_id = get_string (loader, object, path, "category");
+  if (category_id != NULL)
+    {
+      category = g_hash_table_lookup (loader->categories, category_id);
+      if (category == NULL)
+        {
+          g_autofree char *category_path = member_path (path, "category");
+          report (loader, POISE_PROBLEM_ERROR, category_path, "unknown category \"%s\"",
+                  category_id);
+        }
+      else
+        {
+          scenario->category_id = g_strdup (category_id);
+          scenario->category_position = category->position;
+          if (category->title != NULL)
+            scenario->category_title = poise_localized_ref (category->title);
+        }
+    }
+
+  scenario->title = read_text (loader, object, path, "title", FALSE);
+  scenario->emotion = read_text (loader, object, path, "emotion", FALSE);
+  scenario->tone = read_text (loader, object, path, "tone", FALSE);
+  scenario->script = read_text (loader, object, path, "script", FALSE);
+  scenario->promise = read_text (loader, object, path, "promise", FALSE);
+  scenario->advice = read_text (loader, object, path, "advice", TRUE);
+  read_avoid_list (loader, object, path, scenario->avoid);
+  scenario->triggers = read_text (loader, object, path, "triggers", TRUE);
+
+  own_paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  own = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  placeholders = get_array (loader, object, path, "placeholders");
+  for (guint i = 0; placeholders != NULL && i < json_array_get_length (placeholders); i++)
+    {
+      g_autofree char *array_path = member_path (path, "placeholders");
+      g_autofree char *item_path = index_path (array_path, i);
+      JsonNode *item = json_array_get_element (placeholders, i);
+      g_autoptr(PoisePlaceholder) placeholder = NULL;
+      const char *id;
+
+      /* A scenario may not shadow a library-wide declaration. */
+      if (JSON_NODE_HOLDS_OBJECT (item) &&
+          (id = json_object_get_string_member_with_default (json_node_get_object (item),
+                                                            "id", NULL)) != NULL &&
+          g_hash_table_contains (loader->top_paths, id))
+        {
+          g_autofree char *id_path = member_path (item_path, "id");
+          report (loader, POISE_PROBLEM_ERROR, id_path,
+                  "placeholder \"%s\" is already declared at %s", id,
+                  (const char *) g_hash_table_lookup (loader->top_paths, id));
+          continue;
+        }
+
+      placeholder = read_placeholder (loader, item, item_path, own_paths);
+      if (placeholder != NULL)
+        {
+          char *key = g_strdup (poise_placeholder_get_id (placeholder));
+          g_hash_table_insert (own, key, g_steal_pointer (&placeholder));
+        }
+    }
+
+  check_declared (loader, object, path, "script", own_paths);
+  check_declared (loader, object, path, "promise", own_paths);
+
+  scenario->safety = get_boolean (loader, object, path, "safety");
+  scenario->offer_pause = get_boolean (loader, object, path, "offer_pause");
+
+  if (loader->n_errors != errors_before)
+    return NULL;
+
+  /* Most scenarios declare nothing of their own and share the table. */
+  if (g_hash_table_size (own) == 0)
+    {
+      scenario->placeholders = g_hash_table_ref (loader->top_placeholders);
+    }
+  else
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      scenario->placeholders = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                      g_free, g_object_unref);
+      g_hash_table_iter_init (&iter, loader->top_placeholders);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (scenario->placeholders, g_strdup (key), g_object_ref (value));
+      g_hash_table_iter_init (&iter, own);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (scenario->placeholders, g_strdup (key), g_object_ref (value));
+    }
+
+  return g_steal_pointer (&scenario);
+}
+
+static void
+read_scenarios (Loader       *loader,
+                JsonObject   *root,
+                PoiseLibrary *library)
+{
+  JsonArray *array = get_array (loader, root, "", "scenarios");
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GPtrArray) buckets = NULL;
+  guint n_categories = g_hash_table_size (loader->categories);
+  guint n;
+
+  if (array == NULL)
+    return;
+
+  n = json_array_get_length (array);
+  if (n == 0)
+    report (loader, POISE_PROBLEM_ERROR, "scenarios", "expected at least one scenario");
+
+  /* One bucket per category keeps library order within a category. */
+  buckets = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  for (guint i = 0; i < n_categories; i++)
+    g_ptr_array_add (buckets, g_ptr_array_new_with_free_func (g_object_unref));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *path = index_path ("scenarios", i);
+      PoiseScenario *scenario = read_scenario (loader, json_array_get_element (array, i),
+                                               path, seen);
+
+      if (scenario != NULL)
+        g_ptr_array_add (g_ptr_array_index (buckets, scenario->category_position), scenario);
+    }
+
+  if (loader->n_errors > 0)
+    return;
+
+  for (guint i = 0; i < n_categories; i++)
+    {
+      GPtrArray *bucket = g_ptr_array_index (buckets, i);
+
+      g_list_store_splice (library->scenarios,
+                           g_list_model_get_n_items (G_LIST_MODEL (library->scenarios)),
+                           0, bucket->pdata, bucket->len);
+      for (guint j = 0; j < bucket->len; j++)
+        {
+          PoiseScenario *scenario = g_ptr_array_index (bucket, j);
+          g_hash_table_insert (library->scenario_index, scenario->id, g_object_ref (scenario));
+        }
+    }
+}
+
+PoiseLibrary *
+_poise_library_load (JsonNode  *root,
+                     GPtrArray *problems)
+{
+  g_autoptr(PoiseLibrary) library = g_object_new (POISE_TYPE_LIBRARY, NULL);
+  Loader loader = { 0, };
+  JsonObject *object;
+  JsonNode *format;
+
+  loader.problems = problems;
+  loader.languages = g_ptr_array_new_with_free_func (g_free);
+  loader.top_placeholders = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                                   g_free, g_object_unref);
+  loader.top_paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  loader.categories = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                             g_free, (GDestroyNotify) category_free);
+
+  object = expect_object (&loader, root, "");
+  if (object != NULL)
+    {
+      check_keys (&loader, object, "", root_keys, root_required);
+
+      if ((format = json_object_get_member (object, "format")) != NULL)
+        {
+          if (!JSON_NODE_HOLDS_VALUE (format) || json_node_get_value_type (format) != G_TYPE_INT64)
+            report (&loader, POISE_PROBLEM_ERROR, "format", "expected an integer, got %s",
+                    describe (format));
+          else if (json_node_get_int (format) != POISE_LIBRARY_FORMAT_VERSION)
+            report (&loader, POISE_PROBLEM_ERROR, "format",
+                    "unsupported format %" G_GINT64_FORMAT " (this Poise reads format %d)",
+                    json_node_get_int (format), POISE_LIBRARY_FORMAT_VERSION);
+        }
+
+      read_languages (&loader, object);
+      library->title = read_text (&loader, object, "", "title", FALSE);
+      read_top_placeholders (&loader, object);
+      read_checklist (&loader, object, library);
+      read_categories (&loader, object);
+      read_avoid_list (&loader, object, "", library->avoid);
+      read_scenarios (&loader, object, library);
+    }
+
+  g_ptr_array_add (loader.languages, NULL);
+  library->languages = (GStrv) g_ptr_array_free (loader.languages, FALSE);
+  g_hash_table_unref (loader.top_placeholders);
+  g_hash_table_unref (loader.top_paths);
+  g_hash_table_unref (loader.categories);
+
+  if (loader.n_errors > 0)
+    return NULL;
+
+  return g_steal_pointer (&library);
+}

@@ -1,0 +1,37 @@
+/* poise-library-private.h: what the loader fills in
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "poise-library.h"
+
+G_BEGIN_DECLS
+
+struct _PoiseLibrary
+{
+  GObject         parent_instance;
+
+  GStrv           languages;
+  PoiseLocalized *title;
+  GListStore     *checklist;       /* PoiseChecklistStep */
+  GListStore     *scenarios;       /* PoiseScenario, sorted */
+  GListStore     *avoid;           /* PoiseAvoidPhrase */
+  GHashTable     *scenario_index;  /* id → PoiseScenario */
+  char           *sha256;
+};
+
+/* Appends a PoiseProblem to @problems. */
+void          _poise_problem_add  (GPtrArray            *problems,
+                                   PoiseProblemSeverity  severity,
+                                   const char           *path,
+                                   const char           *message);
+
+/* Validates @root and builds the library from it. Every problem is added
+ * to @problems; returns NULL if any of them is an error. */
+PoiseLibrary *_poise_library_load (JsonNode  *root,
+                                   GPtrArray *problems);
+
+G_END_DECLS

@@ -1,0 +1,357 @@
+/* poise-library.c: an immutable, validated script library
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "poise-library"
+
+#include "config.h"
+
+#include "poise-json-guard-private.h"
+#include "poise-library-private.h"
+
+G_DEFINE_FINAL_TYPE (PoiseLibrary, poise_library, G_TYPE_OBJECT)
+
+G_DEFINE_BOXED_TYPE (PoiseProblem, poise_problem, poise_problem_copy, poise_problem_free)
+
+G_DEFINE_QUARK (poise-library-error-quark, poise_library_error)
+
+static const PoiseJsonLimits library_limits = {
+  POISE_LIBRARY_MAX_BYTES,
+  POISE_JSON_MAX_DEPTH,
+};
+
+PoiseProblem *
+poise_problem_copy (const PoiseProblem *self)
+{
+  PoiseProblem *copy;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  copy = g_new0 (PoiseProblem, 1);
+  copy->severity = self->severity;
+  copy->path = g_strdup (self->path);
+  copy->message = g_strdup (self->message);
+
+  return copy;
+}
+
+void
+poise_problem_free (PoiseProblem *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->path);
+  g_free (self->message);
+  g_free (self);
+}
+
+/**
+ * poise_problem_to_string:
+ *
+ * Returns: (transfer full): "path: message", or just the message for a
+ *   problem with the whole document
+ */
+char *
+poise_problem_to_string (const PoiseProblem *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (self->path == NULL || self->path[0] == '\0')
+    return g_strdup (self->message);
+
+  return g_strdup_printf ("%s: %s", self->path, self->message);
+}
+
+void
+_poise_problem_add (GPtrArray            *problems,
+                    PoiseProblemSeverity  severity,
+                    const char           *path,
+                    const char           *message)
+{
+  PoiseProblem *problem = g_new0 (PoiseProblem, 1);
+
+  problem->severity = severity;
+  problem->path = g_strdup (path != NULL ? path : "");
+  problem->message = g_strdup (message);
+  g_ptr_array_add (problems, problem);
+}
+
+static void
+poise_library_finalize (GObject *object)
+{
+  PoiseLibrary *self = (PoiseLibrary *) object;
+
+  g_clear_pointer (&self->languages, g_strfreev);
+  g_clear_pointer (&self->title, poise_localized_unref);
+  g_clear_object (&self->checklist);
+  g_clear_object (&self->scenarios);
+  g_clear_object (&self->avoid);
+  g_clear_pointer (&self->scenario_index, g_hash_table_unref);
+  g_clear_pointer (&self->sha256, g_free);
+
+  G_OBJECT_CLASS (poise_library_parent_class)->finalize (object);
+}
+
+static void
+poise_library_class_init (PoiseLibraryClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = poise_library_finalize;
+}
+
+static void
+poise_library_init (PoiseLibrary *self)
+{
+  self->checklist = g_list_store_new (POISE_TYPE_CHECKLIST_STEP);
+  self->scenarios = g_list_store_new (POISE_TYPE_SCENARIO);
+  self->avoid = g_list_store_new (POISE_TYPE_AVOID_PHRASE);
+  self->scenario_index = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+}
+
+/* Sets @error from the first error in @problems, counting the others. */
+static void
+set_error_from_problems (GPtrArray  *problems,
+                         GError    **error)
+{
+  const PoiseProblem *first = NULL;
+  guint n_errors = 0;
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; i < problems->len; i++)
+    {
+      const PoiseProblem *problem = g_ptr_array_index (problems, i);
+
+      if (problem->severity != POISE_PROBLEM_ERROR)
+        continue;
+      if (first == NULL)
+        first = problem;
+      n_errors++;
+    }
+
+  g_assert (first != NULL);
+  text = poise_problem_to_string (first);
+
+  if (n_errors > 1)
+    g_set_error (error, POISE_LIBRARY_ERROR, POISE_LIBRARY_ERROR_INVALID,
+                 "%s (and %u more problems)", text, n_errors - 1);
+  else
+    g_set_error_literal (error, POISE_LIBRARY_ERROR, POISE_LIBRARY_ERROR_INVALID, text);
+}
+
+static void
+hand_over_problems (GPtrArray  *found,
+                    GPtrArray **problems)
+{
+  if (problems == NULL)
+    return;
+
+  if (*problems == NULL)
+    *problems = g_ptr_array_new_with_free_func ((GDestroyNotify) poise_problem_free);
+
+  for (guint i = 0; i < found->len; i++)
+    g_ptr_array_add (*problems, g_ptr_array_index (found, i));
+
+  g_ptr_array_set_free_func (found, NULL);
+}
+
+/**
+ * poise_library_new_from_bytes:
+ * @bytes: the library's JSON
+ * @problems: (inout) (optional) (nullable) (element-type PoiseProblem):
+ *   receives every problem found
+ * @error: return location for a %POISE_LIBRARY_ERROR
+ *
+ * The error message is the first error as "path: message", followed by
+ * " (and N more problems)" when N further errors were found; incomplete
+ * translations never make loading fail and are not counted there.
+ *
+ * Returns: (transfer full) (nullable): the library
+ */
+PoiseLibrary *
+poise_library_new_from_bytes (GBytes     *bytes,
+                              GPtrArray **problems,
+                              GError    **error)
+{
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(PoiseLibrary) library = NULL;
+  const char *data;
+  gsize length;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  found = g_ptr_array_new_with_free_func ((GDestroyNotify) poise_problem_free);
+  data = g_bytes_get_data (bytes, &length);
+
+  if (!_poise_json_guard_check_at (data != NULL ? data : "", length, &library_limits,
+                                   &path, &local_error))
+    {
+      _poise_problem_add (found, POISE_PROBLEM_ERROR, path, local_error->message);
+    }
+  else
+    {
+      parser = json_parser_new_immutable ();
+      if (json_parser_load_from_data (parser, data, length, &local_error))
+        {
+          root = json_parser_steal_root (parser);
+          library = _poise_library_load (root, found);
+        }
+      else
+        {
+          /* The guard should have caught everything json-glib rejects. */
+          _poise_problem_add (found, POISE_PROBLEM_ERROR, "", local_error->message);
+        }
+    }
+
+  if (library == NULL)
+    set_error_from_problems (found, error);
+  else
+    library->sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+
+  hand_over_problems (found, problems);
+
+  return g_steal_pointer (&library);
+}
+
+/**
+ * poise_library_new_from_file:
+ * @file: a library file
+ * @problems: (inout) (optional) (nullable) (element-type PoiseProblem):
+ *   receives every problem found
+ * @error: return location for an error
+ *
+ * Files too large for a library are refused before they are read.
+ *
+ * Returns: (transfer full) (nullable): the library
+ */
+PoiseLibrary *
+poise_library_new_from_file (GFile      *file,
+                             GPtrArray **problems,
+                             GError    **error)
+{
+  g_autoptr(GFileInfo) info = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE,
+                            NULL, error);
+  if (info == NULL)
+    return NULL;
+
+  if (g_file_info_get_size (info) > POISE_LIBRARY_MAX_BYTES)
+    {
+      g_autoptr(GPtrArray) found =
+        g_ptr_array_new_with_free_func ((GDestroyNotify) poise_problem_free);
+      g_autofree char *message =
+        g_strdup_printf ("input is %" G_GINT64_FORMAT " bytes, more than the limit of %d bytes",
+                         (gint64) g_file_info_get_size (info), POISE_LIBRARY_MAX_BYTES);
+
+      _poise_problem_add (found, POISE_PROBLEM_ERROR, "", message);
+      set_error_from_problems (found, error);
+      hand_over_problems (found, problems);
+      return NULL;
+    }
+
+  bytes = g_file_load_bytes (file, NULL, NULL, error);
+  if (bytes == NULL)
+    return NULL;
+
+  return poise_library_new_from_bytes (bytes, problems, error);
+}
+
+/**
+ * poise_library_new_default:
+ *
+ * Returns: (transfer full) (nullable): the library shipped in the GResource
+ */
+PoiseLibrary *
+poise_library_new_default (GError **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  bytes = g_resources_lookup_data (RESOURCE_PATH "/library/default.json",
+                                   G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  if (bytes == NULL)
+    return NULL;
+
+  return poise_library_new_from_bytes (bytes, NULL, error);
+}
+
+const char * const *
+poise_library_get_languages (PoiseLibrary *self)
+{
+  g_return_val_if_fail (POISE_IS_LIBRARY (self), NULL);
+  return (const char * const *) self->languages;
+}
+
+const char *
+poise_library_get_title (PoiseLibrary *self,
+                         const char   *lang)
+{
+  g_return_val_if_fail (POISE_IS_LIBRARY (self), NULL);
+  return poise_localized_get (self->title, lang);
+}
+
+/**
+ * poise_library_get_checklist:
+ *
+ * Returns: (transfer none): the #PoiseChecklistStep items
+ */
+GListModel *
+poise_library_get_checklist (PoiseLibrary *self)
+{
+  g_return_val_if_fail (POISE_IS_LIBRARY (self), NULL);
+  return G_LIST_MODEL (self->checklist);
+}
+
+/**
+ * poise_library_get_scenarios:
+ *
+ * Returns: (transfer none): the #PoiseScenario items
+ */
+GListModel *
+poise_library_get_scenarios (PoiseLibrary *self)
+{
+  g_return_val_if_fail (POISE_IS_LIBRARY (self), NULL);
+  return G_LIST_MODEL (self->scenarios);
+}
+
+/**
+ * poise_library_get_avoid:
+ *
+ * Returns: (transfer none): the #PoiseAvoidPhrase items for every scenario
+ */
+GListModel *
+poise_library_get_avoid (PoiseLibrary *self)
+{
+  g_return_val_if_fail (POISE_IS_LIBRARY (self), NULL);
+  return G_LIST_MODEL (self->avoid);
+}
+
+/**
+ * poise_library_lookup_scenario:
+ *
+ * Returns: (transfer none) (nullable): the scenario with @id
+ */
+PoiseScenario *
+poise_library_lookup_scenario (PoiseLibrary *self,
+                               const char   *id)
+{
+  g_return_val_if_fail (POISE_IS_LIBRARY (self), NULL);
+  g_return_val_if_fail (id != NULL, NULL);
+
+  return g_hash_table_lookup (self->scenario_index, id);
+}
+
+const char *
+poise_library_get_sha256 (PoiseLibrary *self)
+{
+  g_return_val_if_fail (POISE_IS_LIBRARY (self), NULL);
+  return self->sha256;
+}
