@@ -20,7 +20,7 @@ DEPS = \
 	libjson-glib-dev libsqlite3-dev libsecret-1-dev \
 	desktop-file-utils appstream appstream-util \
 	xvfb xauth dbus-x11 at-spi2-core gnome-keyring \
-	python3-gi gir1.2-atspi-2.0 imagemagick
+	python3-gi gir1.2-atspi-2.0 imagemagick xdotool
 
 # Only the benchmarks and the screenshot script need these (xwininfo).
 BENCH_DEPS = x11-utils

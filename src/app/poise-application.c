@@ -252,6 +252,16 @@ poise_application_get_property (GObject    *object,
 }
 
 static void
+poise_application_constructed (GObject *object)
+{
+  G_OBJECT_CLASS (poise_application_parent_class)->constructed (object);
+
+  /* The Devel profile and the tests have other app ids but the same
+   * resources; GApplication derives the path from the id until told. */
+  g_application_set_resource_base_path (G_APPLICATION (object), RESOURCE_PATH);
+}
+
+static void
 poise_application_finalize (GObject *object)
 {
   PoiseApplication *self = POISE_APPLICATION (object);
@@ -273,6 +283,7 @@ poise_application_class_init (PoiseApplicationClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  object_class->constructed = poise_application_constructed;
   object_class->get_property = poise_application_get_property;
   object_class->finalize = poise_application_finalize;
 
@@ -291,9 +302,6 @@ poise_application_class_init (PoiseApplicationClass *klass)
 static void
 poise_application_init (PoiseApplication *self)
 {
-  /* The Devel profile has another app id but the same resources. */
-  g_application_set_resource_base_path (G_APPLICATION (self), RESOURCE_PATH);
-
   self->settings = g_settings_new (SCHEMA_ID);
   g_signal_connect_object (self->settings, "changed::script-language",
                            G_CALLBACK (on_script_language_changed_cb), self,

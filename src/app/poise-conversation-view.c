@@ -203,10 +203,9 @@ build_checklist (PoiseConversationView *self)
       g_object_set_data_full (G_OBJECT (check), "poise-step", g_object_ref (step), g_object_unref);
       g_signal_connect_object (check, "toggled", G_CALLBACK (on_step_toggled_cb), self,
                                G_CONNECT_SWAPPED);
+      /* The row labels its activatable widget, so screen readers already
+       * hear the step's title on the check button. */
       gtk_widget_set_valign (check, GTK_ALIGN_CENTER);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (check),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, title,
-                                      -1);
 
       if (i < 4)
         {

@@ -317,7 +317,8 @@ poise_placeholder_editor_dispose (GObject *object)
 {
   PoisePlaceholderEditor *self = POISE_PLACEHOLDER_EDITOR (object);
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), POISE_TYPE_PLACEHOLDER_EDITOR);
+  /* No gtk_widget_dispose_template(): the template's box is the row's
+   * GtkListBoxRow:child, which the parent's dispose unparents. */
   g_clear_object (&self->placeholder);
   g_clear_object (&self->conversation);
   g_clear_pointer (&self->language, g_free);

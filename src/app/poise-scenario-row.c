@@ -29,7 +29,8 @@ poise_scenario_row_dispose (GObject *object)
 {
   PoiseScenarioRow *self = POISE_SCENARIO_ROW (object);
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), POISE_TYPE_SCENARIO_ROW);
+  /* No gtk_widget_dispose_template(): the template's box is the row's
+   * GtkListBoxRow:child, which the parent's dispose unparents. */
   g_clear_object (&self->scenario);
 
   G_OBJECT_CLASS (poise_scenario_row_parent_class)->dispose (object);

@@ -326,17 +326,17 @@ poise_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (poise_window_parent_class)->close_request (window);
 }
 
+/* Runs once the window belongs to its application: GtkWindow:application
+ * is not a construct property, so this cannot happen in constructed(). */
 static void
-poise_window_constructed (GObject *object)
+setup (PoiseWindow      *self,
+       PoiseApplication *application)
 {
-  PoiseWindow *self = POISE_WINDOW (object);
   PoiseLibrary *library;
   PoiseConversation *conversation;
   GSettings *settings;
 
-  G_OBJECT_CLASS (poise_window_parent_class)->constructed (object);
-
-  self->application = POISE_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  self->application = application;
   library = poise_application_get_library (self->application);
   conversation = poise_application_get_conversation (self->application);
   settings = poise_application_get_settings (self->application);
@@ -421,7 +421,6 @@ poise_window_class_init (PoiseWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
-  object_class->constructed = poise_window_constructed;
   object_class->dispose = poise_window_dispose;
   object_class->finalize = poise_window_finalize;
 
@@ -473,11 +472,16 @@ poise_window_init (PoiseWindow *self)
 PoiseWindow *
 poise_window_new (PoiseApplication *application)
 {
+  PoiseWindow *self;
+
   g_return_val_if_fail (POISE_IS_APPLICATION (application), NULL);
 
-  return g_object_new (POISE_TYPE_WINDOW,
+  self = g_object_new (POISE_TYPE_WINDOW,
                        "application", application,
                        NULL);
+  setup (self, application);
+
+  return self;
 }
 
 void

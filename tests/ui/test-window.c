@@ -87,6 +87,19 @@ find_checklist (GtkWidget *root)
 }
 
 static GtkWidget *
+find_scenario_list (GtkWidget *root)
+{
+  g_autoptr(GPtrArray) lists = find_all (root, GTK_TYPE_LIST_BOX);
+
+  for (guint i = 0; i < lists->len; i++)
+    if (gtk_widget_has_css_class (g_ptr_array_index (lists, i), "navigation-sidebar"))
+      return g_ptr_array_index (lists, i);
+
+  g_error ("No scenario list");
+  return NULL;
+}
+
+static GtkWidget *
 find_action_button (GtkWidget  *root,
                     const char *action_name)
 {
@@ -126,8 +139,10 @@ find_editor (GtkWidget  *root,
 static PoiseApplication *
 start_app (void)
 {
-  PoiseApplication *app = poise_application_new ("io.github.poisedesk.Poise.Test",
-                                                  G_APPLICATION_NON_UNIQUE);
+  static guint n_started;
+  /* Each start is its own application on the bus, as a new process would be. */
+  g_autofree char *app_id = g_strdup_printf ("io.github.poisedesk.Poise.Test%u", ++n_started);
+  PoiseApplication *app = poise_application_new (app_id, G_APPLICATION_NON_UNIQUE);
   g_autoptr(GError) error = NULL;
 
   g_application_register (G_APPLICATION (app), NULL, &error);
@@ -160,6 +175,16 @@ stop_app (PoiseApplication *app)
   g_object_unref (app);
 }
 
+static void
+store_result_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
 static char *
 read_clipboard (GtkWidget *widget)
 {
@@ -168,8 +193,7 @@ read_clipboard (GtkWidget *widget)
   GError *error = NULL;
   char *text;
 
-  gdk_clipboard_read_text_async (clipboard, NULL,
-                                 (GAsyncReadyCallback) g_set_object, &result);
+  gdk_clipboard_read_text_async (clipboard, NULL, store_result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
 
@@ -184,7 +208,7 @@ search_and_open (GtkWidget  *window,
                  const char *expected_first)
 {
   GtkWidget *entry = find_one (window, GTK_TYPE_SEARCH_ENTRY);
-  GtkWidget *list = find_one (window, GTK_TYPE_LIST_BOX);
+  GtkWidget *list = find_scenario_list (window);
   GtkListBoxRow *first = NULL;
   gint64 deadline;
 
@@ -263,8 +287,8 @@ test_window_search_tick_fill_copy (void)
           case POISE_PLACEHOLDER_DATE:
             {
               g_autoptr(GDateTime) date = g_date_time_new_utc (2026, 11, 27, 0, 0, 0);
-              GtkWidget *popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (input));
-              GtkWidget *calendar = gtk_popover_get_child (GTK_POPOVER (popover));
+              GtkPopover *popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (input));
+              GtkWidget *calendar = gtk_popover_get_child (popover);
 
               gtk_calendar_select_day (GTK_CALENDAR (calendar), date);
               g_signal_emit_by_name (calendar, "day-selected");
@@ -356,7 +380,12 @@ test_window_copy_with_empty_blanks_asks (void)
   stop_app (app);
 }
 
-/* Docked beside an inbox: nothing may stick out of a 360 px window. */
+/* Docked beside an inbox: nothing may stick out of a 360 px window.
+ * Adwaita itself bleeds every header bar 1 px past each side
+ * ("headerbar { margin-left: -1px; margin-right: -1px }", clipped by the
+ * window), so header bars and their contents get exactly that much slack.
+ * An overlay scrollbar's slider is drawn past its trough by design: the
+ * scrollbar is checked, its internals are not. */
 static void
 assert_within (GtkWidget *widget,
                GtkWidget *window,
@@ -367,17 +396,24 @@ assert_within (GtkWidget *widget,
        child = gtk_widget_get_next_sibling (child))
     {
       graphene_rect_t bounds;
+      double slack;
 
       if (!gtk_widget_get_mapped (child))
         continue;
 
+      slack = (ADW_IS_HEADER_BAR (child) ||
+               gtk_widget_get_ancestor (child, ADW_TYPE_HEADER_BAR) != NULL) ? 1.5 : 0.5;
+
       if (gtk_widget_compute_bounds (child, window, &bounds))
         {
-          if (bounds.size.width > width + 0.5)
-            g_error ("%s is %.0f px wide in a %d px window",
-                     G_OBJECT_TYPE_NAME (child), bounds.size.width, width);
+          if (bounds.origin.x < -slack ||
+              bounds.origin.x + bounds.size.width > width + slack)
+            g_error ("%s (in %s) spans %.0f to %.0f px in a %d px window",
+                     G_OBJECT_TYPE_NAME (child), G_OBJECT_TYPE_NAME (widget),
+                     bounds.origin.x, bounds.origin.x + bounds.size.width, width);
         }
-      assert_within (child, window, width);
+      if (!GTK_IS_SCROLLBAR (child))
+        assert_within (child, window, width);
     }
 }
 
