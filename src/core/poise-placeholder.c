@@ -239,7 +239,12 @@ poise_placeholder_format_value (PoisePlaceholder *self,
       return is_valid_time (trimmed) ? g_steal_pointer (&trimmed) : NULL;
 
     case POISE_PLACEHOLDER_NUMBER:
-      return is_valid_number (trimmed) ? g_steal_pointer (&trimmed) : NULL;
+      if (!is_valid_number (trimmed))
+        return NULL;
+      /* Stored with a point; German writes a decimal comma ("49,90"). */
+      if (g_strcmp0 (lang, "de") == 0)
+        g_strdelimit (trimmed, ".", ',');
+      return g_steal_pointer (&trimmed);
 
     case POISE_PLACEHOLDER_CHOICE:
       for (guint i = 0; i < self->options->len; i++)

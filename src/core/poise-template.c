@@ -8,9 +8,10 @@
 
 #include <string.h>
 
-/* Markup for an empty placeholder.  The app's tests and styles rely on this
- * exact shape: <span foreground="#c01c28" weight="bold">[Label]</span>. */
-#define MISSING_MARKUP_START "<span foreground=\"#c01c28\" weight=\"bold\">"
+/* Markup for an empty placeholder: bold with an error underline, in the
+ * text's own colour so it reads in dark mode and high contrast alike.
+ * Exact shape: <span weight="bold" underline="error">[Label]</span>. */
+#define MISSING_MARKUP_START "<span weight=\"bold\" underline=\"error\">"
 #define MISSING_MARKUP_END   "</span>"
 
 /* Own tables rather than strftime(): the script language, not the agent's
@@ -129,7 +130,7 @@ poise_template_get_placeholders (const char *text)
  *
  * With %POISE_FILL_MARKUP, literal text is escaped with
  * g_markup_escape_text(), a filled value becomes `<b>value</b>` and an
- * empty one `<span foreground="#c01c28" weight="bold">[Label]</span>`.
+ * empty one `<span weight="bold" underline="error">[Label]</span>`.
  * An id that is not in @placeholders stays as the literal text `[id]` and
  * is reported in @missing, since the agent cannot fill it.  A value that is
  * invalid for its type (a date such as "2026-02-30") counts as empty.

@@ -110,6 +110,8 @@ test_format_values (void)
     { amount, "3.", "en", NULL },
     { amount, "1e3", "en", NULL },
     { amount, "3,50", "de", NULL },
+    { amount, "49.90", "de", "49,90" },
+    { amount, "49.90", "en", "49.90" },
     { name, "  Frau Müller ", "de", "Frau Müller" },
     { name, "   ", "de", NULL },
     { remedy, "voucher", "de", "einen Gutschein" },
@@ -200,7 +202,7 @@ test_fill_markup (void)
                              "en", POISE_FILL_MARKUP, NULL);
   g_assert_cmpstr (out, ==,
                    "Tom &amp; Jerry &lt;3 <b>&lt;Ada &amp; Co&gt;</b>, "
-                   "<span foreground=\"#c01c28\" weight=\"bold\">[Order &lt;no&gt;]</span> [x]");
+                   "<span weight=\"bold\" underline=\"error\">[Order &lt;no&gt;]</span> [x]");
 }
 
 int
