@@ -177,6 +177,29 @@ on_search_activate_cb (PoiseWindow    *self,
     }
 }
 
+/* Down from the search field walks on into the results. */
+static gboolean
+on_search_key_pressed_cb (PoiseWindow           *self,
+                          guint                  keyval,
+                          guint                  keycode,
+                          GdkModifierType        state,
+                          GtkEventControllerKey *controller)
+{
+  GtkListBoxRow *row;
+
+  if (keyval != GDK_KEY_Down && keyval != GDK_KEY_KP_Down)
+    return GDK_EVENT_PROPAGATE;
+
+  row = gtk_list_box_get_selected_row (self->scenario_list);
+  if (row == NULL)
+    row = gtk_list_box_get_row_at_index (self->scenario_list, 0);
+  if (row == NULL)
+    return GDK_EVENT_PROPAGATE;
+
+  gtk_widget_grab_focus (GTK_WIDGET (row));
+  return GDK_EVENT_STOP;
+}
+
 static void
 on_search_stop_cb (PoiseWindow    *self,
                    GtkSearchEntry *entry)
@@ -355,6 +378,13 @@ setup (PoiseWindow      *self,
                                               g_object_ref (GTK_FILTER (self->filter)));
   gtk_list_box_set_header_func (self->scenario_list, update_header, self, NULL);
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self->scenario_list));
+  {
+    GtkEventController *keys = gtk_event_controller_key_new ();
+
+    g_signal_connect_object (keys, "key-pressed", G_CALLBACK (on_search_key_pressed_cb), self,
+                             G_CONNECT_SWAPPED);
+    gtk_widget_add_controller (GTK_WIDGET (self->search_entry), keys);
+  }
   rebind_scenarios (self);
 
   poise_conversation_view_setup (self->conversation_view, library, conversation,

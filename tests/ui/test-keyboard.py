@@ -178,6 +178,19 @@ def main():
         key('Escape')
         ok(wait_for(lambda: find(app, Atspi.Role.LABEL, 'Copy With Empty Blanks?') is None) is not None,
            'Escape cancels the question')
+
+        # Search again, walk into the results with Down, open the second
+        # ("refund" finds refund-delayed, then compensation-demand).
+        key('ctrl+f')
+        key('ctrl+a')
+        type_text('refund')
+        time.sleep(0.6)
+        key('Down')
+        key('Down')
+        key('Return')
+        ok(wait_for(lambda: 'what you expect' in (preview_text() or '')) is not None,
+           'Down, Down and Enter open the second result')
+        ok(checked(ack), 'the checklist belongs to the conversation, not the scenario')
     finally:
         proc.terminate()
         try:
