@@ -6,6 +6,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "poise-json-guard.h"
 #include "poise-library.h"
 
 G_BEGIN_DECLS
@@ -22,6 +23,12 @@ struct _PoiseLibrary
   GHashTable     *scenario_index;  /* id → PoiseScenario */
   char           *sha256;
 };
+
+/* poise_library_new_from_bytes() with other guard limits (benchmarks). */
+PoiseLibrary *_poise_library_new_from_bytes_with_limits (GBytes                *bytes,
+                                                         const PoiseJsonLimits *limits,
+                                                         GPtrArray            **problems,
+                                                         GError               **error);
 
 /* Appends a PoiseProblem to @problems. */
 void          _poise_problem_add  (GPtrArray            *problems,

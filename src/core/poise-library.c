@@ -173,6 +173,21 @@ poise_library_new_from_bytes (GBytes     *bytes,
                               GPtrArray **problems,
                               GError    **error)
 {
+  return _poise_library_new_from_bytes_with_limits (bytes, &library_limits, problems, error);
+}
+
+/**
+ * _poise_library_new_from_bytes_with_limits:
+ * @limits: the guard's limits instead of the library format's
+ *
+ * For benchmarks that measure libraries beyond the 8 MiB the format allows.
+ */
+PoiseLibrary *
+_poise_library_new_from_bytes_with_limits (GBytes                *bytes,
+                                           const PoiseJsonLimits *limits,
+                                           GPtrArray            **problems,
+                                           GError               **error)
+{
   g_autoptr(GPtrArray) found = NULL;
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(JsonNode) root = NULL;
@@ -188,7 +203,7 @@ poise_library_new_from_bytes (GBytes     *bytes,
   found = g_ptr_array_new_with_free_func ((GDestroyNotify) poise_problem_free);
   data = g_bytes_get_data (bytes, &length);
 
-  if (!_poise_json_guard_check_at (data != NULL ? data : "", length, &library_limits,
+  if (!_poise_json_guard_check_at (data != NULL ? data : "", length, limits,
                                    &path, &local_error))
     {
       _poise_problem_add (found, POISE_PROBLEM_ERROR, path, local_error->message);
