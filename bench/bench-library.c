@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "poise-json-guard.h"
 #include "poise-library.h"
 #include "poise-query.h"
 
@@ -180,7 +181,7 @@ generate_library (void)
       g_string_append (out, ", \"tone\": ");
       append_text (out, rand, 12, "", "");
       g_string_append (out, ", \"script\": ");
-      append_text (out, rand, 150, " Bye [name], until [date].", " Bis [date], [name].");
+      append_text (out, rand, 110, " Bye [name], until [date].", " Bis [date], [name].");
       /* Every tenth scenario carries the optional parts too. */
       if (i % 10 == 0)
         {
