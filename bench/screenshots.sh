@@ -54,6 +54,16 @@ export XDG_CONFIG_HOME=$work/config
 export LANGUAGE=en LC_ALL=C.UTF-8
 export ADW_DISABLE_PORTAL=1
 
+# A conversation in progress: a scenario open, two ASAP steps ticked, the
+# blanks filled but the date, which shows how an empty blank is marked.
+export XDG_DATA_HOME=$work/data
+mkdir -p "$XDG_DATA_HOME/poise"
+cat >"$XDG_DATA_HOME/poise/conversation.json" <<'JSON'
+{"version": 1, "scenario_id": "damaged-item", "started_at": "2026-11-23T09:12:00Z",
+ "steps": ["acknowledge", "sympathise"],
+ "values": {"name": "Ms Weber", "agent": "Sam", "item": "coffee grinder"}}
+JSON
+
 # find_window: id of poise's viewable top-level window.
 find_window () {
   local id

@@ -119,18 +119,23 @@ update_progress (PoiseConversationView *self)
   gtk_label_set_label (self->progress_label, progress);
   gtk_progress_bar_set_fraction (self->progress_bar, n_steps > 0 ? (double) n_done / n_steps : 0);
 
+  /* Only the next step is spelled out, with an example phrase: the list
+   * stays short enough to scan mid-conversation, and narrow. */
   if (next != NULL)
     {
       const char * const *examples = poise_checklist_step_get_examples (next, self->language);
       g_autofree char *hint = NULL;
 
       if (examples[0] != NULL)
-        /* Translators: the next ASAP step and an example phrase for it */
-        hint = g_strdup_printf (_("Next: %s — for example: “%s”"),
+        /* Translators: the next ASAP step, what it means, and an example phrase */
+        hint = g_strdup_printf (_("Next: %s — %s For example: “%s”"),
                                 poise_checklist_step_get_title (next, self->language),
+                                poise_checklist_step_get_description (next, self->language),
                                 examples[0]);
       else
-        hint = g_strdup_printf (_("Next: %s"), poise_checklist_step_get_title (next, self->language));
+        hint = g_strdup_printf (_("Next: %s — %s"),
+                                poise_checklist_step_get_title (next, self->language),
+                                poise_checklist_step_get_description (next, self->language));
       gtk_label_set_label (self->next_step_label, hint);
     }
   else if (n_steps > 0)
@@ -192,8 +197,6 @@ build_checklist (PoiseConversationView *self)
       g_autoptr(PoiseChecklistStep) step = g_list_model_get_item (steps, i);
       const char *title = poise_checklist_step_get_title (step, self->language);
       g_autofree char *escaped_title = g_markup_escape_text (title, -1);
-      g_autofree char *escaped_description =
-        g_markup_escape_text (poise_checklist_step_get_description (step, self->language), -1);
       g_autofree char *key = g_strdup_printf ("%u", i + 1);
       g_autofree char *tooltip = NULL;
       GtkWidget *row = adw_action_row_new ();
@@ -218,7 +221,7 @@ build_checklist (PoiseConversationView *self)
         }
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), escaped_title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), escaped_description);
+      gtk_widget_set_tooltip_text (row, poise_checklist_step_get_description (step, self->language));
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
       gtk_list_box_append (self->checklist, row);
@@ -393,6 +396,36 @@ do_copy (PoiseConversationView *self,
                                  adw_toast_new (_("Reply copied to the clipboard")));
 }
 
+/* "Fill In" takes the agent straight to the first blank still empty. */
+static void
+focus_first_missing (PoiseConversationView *self)
+{
+  g_auto(GStrv) missing = NULL;
+  g_autofree char *text = poise_conversation_view_dup_reply (self, &missing);
+
+  if (missing == NULL || missing[0] == NULL)
+    return;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->fields_list));
+       row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      PoisePlaceholderEditor *editor;
+      const char *id;
+
+      if (!POISE_IS_PLACEHOLDER_EDITOR (row))
+        continue;
+
+      editor = POISE_PLACEHOLDER_EDITOR (row);
+      id = poise_placeholder_get_id (poise_placeholder_editor_get_placeholder (editor));
+      if (g_strv_contains ((const char * const *) missing, id))
+        {
+          gtk_widget_grab_focus (poise_placeholder_editor_get_input (editor));
+          return;
+        }
+    }
+}
+
 static void
 on_copy_anyway_response_cb (PoiseConversationView *self,
                             const char            *response,
@@ -401,7 +434,10 @@ on_copy_anyway_response_cb (PoiseConversationView *self,
   g_autofree char *text = NULL;
 
   if (g_strcmp0 (response, "copy") != 0)
-    return;
+    {
+      focus_first_missing (self);
+      return;
+    }
 
   text = poise_conversation_view_dup_reply (self, NULL);
   if (text != NULL)
@@ -409,6 +445,43 @@ on_copy_anyway_response_cb (PoiseConversationView *self,
 }
 
 /* Overrides */
+
+/* The view scrolls vertically, so its width never depends on the height it
+ * is given. Saying so spares every wrapping label inside a binary search
+ * for its width at each height AdwLeaflet tries: that search, re-shaping
+ * the text each time, was most of the first frame's cost. */
+static GtkSizeRequestMode
+poise_conversation_view_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+poise_conversation_view_measure (GtkWidget      *widget,
+                                 GtkOrientation  orientation,
+                                 int             for_size,
+                                 int            *minimum,
+                                 int            *natural,
+                                 int            *minimum_baseline,
+                                 int            *natural_baseline)
+{
+  PoiseConversationView *self = POISE_CONVERSATION_VIEW (widget);
+
+  gtk_widget_measure (self->scroller, orientation,
+                      orientation == GTK_ORIENTATION_HORIZONTAL ? -1 : for_size,
+                      minimum, natural, NULL, NULL);
+}
+
+static void
+poise_conversation_view_size_allocate (GtkWidget *widget,
+                                       int        width,
+                                       int        height,
+                                       int        baseline)
+{
+  PoiseConversationView *self = POISE_CONVERSATION_VIEW (widget);
+
+  gtk_widget_allocate (self->scroller, width, height, baseline, NULL);
+}
 
 static void
 poise_conversation_view_dispose (GObject *object)
@@ -442,7 +515,10 @@ poise_conversation_view_class_init (PoiseConversationViewClass *klass)
   object_class->dispose = poise_conversation_view_dispose;
   object_class->finalize = poise_conversation_view_finalize;
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->get_request_mode = poise_conversation_view_get_request_mode;
+  widget_class->measure = poise_conversation_view_measure;
+  widget_class->size_allocate = poise_conversation_view_size_allocate;
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/poise-conversation-view.ui");
   gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, advice_box);

@@ -338,25 +338,14 @@ test_window_search_tick_fill_copy (void)
   stop_app (app);
 }
 
-static void
-test_window_copy_with_empty_blanks_asks (void)
+static AdwMessageDialog *
+press_copy_expecting_question (GtkWidget *window)
 {
-  PoiseApplication *app = start_app ();
-  GtkWidget *window = get_window (app);
-  PoiseConversation *conversation = poise_application_get_conversation (app);
-  GList *toplevels_before;
+  GList *toplevels_before = gtk_window_list_toplevels ();
   GList *toplevels_after;
   AdwMessageDialog *dialog = NULL;
-  g_autofree char *clipboard = NULL;
 
-  gtk_widget_activate_action (window, "win.new-conversation", NULL);
-  iterate_for (50);
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (window), "untouched");
-  search_and_open (window, "wrong item", "wrong-item");
-  g_assert_cmpstr (poise_conversation_get_scenario_id (conversation), ==, "wrong-item");
-
-  toplevels_before = gtk_window_list_toplevels ();
-  gtk_widget_activate_action (window, "win.copy", NULL);
+  g_signal_emit_by_name (find_action_button (window, "win.copy"), "clicked");
   iterate_for (100);
   toplevels_after = gtk_window_list_toplevels ();
   for (GList *l = toplevels_after; l != NULL; l = l->next)
@@ -365,12 +354,44 @@ test_window_copy_with_empty_blanks_asks (void)
   g_list_free (toplevels_before);
   g_list_free (toplevels_after);
 
-  /* Nothing was copied yet: the dialog asks first. */
   g_assert_nonnull (dialog);
+  return dialog;
+}
+
+static void
+test_window_copy_with_empty_blanks_asks (void)
+{
+  PoiseApplication *app = start_app ();
+  GtkWidget *window = get_window (app);
+  PoiseConversation *conversation = poise_application_get_conversation (app);
+  AdwMessageDialog *dialog;
+  g_autofree char *clipboard = NULL;
+  GtkWidget *focus;
+
+  gtk_widget_activate_action (window, "win.new-conversation", NULL);
+  iterate_for (50);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (window), "untouched");
+  search_and_open (window, "wrong item", "wrong-item");
+  g_assert_cmpstr (poise_conversation_get_scenario_id (conversation), ==, "wrong-item");
+
+  /* Nothing is copied while the question is open; "Fill In" copies
+   * nothing and goes to the first empty blank. */
+  dialog = press_copy_expecting_question (window);
   clipboard = read_clipboard (window);
   g_assert_cmpstr (clipboard, ==, "untouched");
   g_clear_pointer (&clipboard, g_free);
 
+  adw_message_dialog_response (dialog, "cancel");
+  iterate_for (100);
+  clipboard = read_clipboard (window);
+  g_assert_cmpstr (clipboard, ==, "untouched");
+  g_clear_pointer (&clipboard, g_free);
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_nonnull (focus);
+  g_assert_nonnull (gtk_widget_get_ancestor (focus, POISE_TYPE_PLACEHOLDER_EDITOR));
+
+  /* "Copy Anyway" copies, blanks and all. */
+  dialog = press_copy_expecting_question (window);
   adw_message_dialog_response (dialog, "copy");
   iterate_for (100);
   clipboard = read_clipboard (window);
