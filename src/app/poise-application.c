@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <errno.h>
 
 #include "poise-application.h"
 #include "poise-preferences-window.h"
@@ -25,10 +26,15 @@ struct _PoiseApplication
   PoiseLibrary      *library;
   GError            *library_error;
   PoiseConversation *conversation;
-  char              *conversation_path;
+  PoiseStore        *store;
+  PoiseReminderScheduler *scheduler;
+  char              *store_error;
   char              *restore_error;
   guint              save_source;
 };
+
+/* The key of the conversation in progress in the store's app state. */
+#define CONVERSATION_STATE_KEY "conversation"
 
 G_DEFINE_FINAL_TYPE (PoiseApplication, poise_application, ADW_TYPE_APPLICATION)
 
@@ -84,26 +90,89 @@ on_script_language_changed_cb (PoiseApplication *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCRIPT_LANGUAGE]);
 }
 
-/* A damaged state file is moved aside rather than overwritten, so whatever
- * it still holds can be recovered by hand. */
+/* Poise 0.1 kept the conversation in a file of its own: import it once. */
+static void
+import_conversation_file (PoiseApplication *self)
+{
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "poise",
+                                            "conversation.json", NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return;
+
+  if (!poise_conversation_load_from_file (self->conversation, path, &error))
+    {
+      g_warning ("Could not import the conversation from %s: %s (left in place)",
+                 path, error->message);
+      return;
+    }
+
+  poise_application_save_conversation (self);
+  g_unlink (path);
+}
+
+static void
+open_store (PoiseApplication *self)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "poise", NULL);
+  g_autofree char *path = g_build_filename (dir, "poise.db", NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      self->store_error = g_strdup_printf (_("Could not create the folder %s: %s"),
+                                           dir, g_strerror (saved_errno));
+      return;
+    }
+
+  /* A store that does not open is left untouched: Poise then works on
+   * the conversation in memory and says so, rather than start afresh. */
+  self->store = poise_store_new (path, &error);
+  if (self->store == NULL)
+    {
+      g_warning ("%s", error->message);
+      self->store_error = g_strdup (error->message);
+      return;
+    }
+
+  self->scheduler = poise_reminder_scheduler_new (self->store, NULL);
+}
+
+/* A conversation the store holds but this Poise cannot read is copied
+ * aside in the store before the agent's next change replaces it. */
 static void
 restore_conversation (PoiseApplication *self)
 {
+  g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (poise_conversation_load_from_file (self->conversation, self->conversation_path, &error))
+  if (self->store == NULL)
     return;
 
-  {
-    g_autofree char *aside = g_strdup_printf ("%s.damaged-%" G_GINT64_FORMAT,
-                                              self->conversation_path,
-                                              g_get_real_time () / G_USEC_PER_SEC);
+  node = poise_store_get_state (self->store, CONVERSATION_STATE_KEY, &error);
+  if (node == NULL && error == NULL)
+    {
+      import_conversation_file (self);
+      return;
+    }
 
-    g_warning ("Could not restore the conversation from %s: %s (kept as %s)",
-               self->conversation_path, error->message, aside);
-    g_rename (self->conversation_path, aside);
-    self->restore_error = g_strdup (error->message);
-  }
+  if (node == NULL || !poise_conversation_load_json (self->conversation, node, &error))
+    {
+      g_warning ("Could not restore the conversation: %s", error->message);
+      self->restore_error = g_strdup (error->message);
+
+      if (node != NULL)
+        {
+          g_autofree char *aside = g_strdup_printf ("%s-unreadable-%" G_GINT64_FORMAT,
+                                                    CONVERSATION_STATE_KEY,
+                                                    g_get_real_time () / G_USEC_PER_SEC);
+
+          poise_store_set_state (self->store, aside, node, NULL);
+        }
+    }
 }
 
 static void
@@ -181,6 +250,10 @@ poise_application_activate (GApplication *app)
         poise_window_show_error (POISE_WINDOW (window),
                                  _("The scripts could not be loaded"),
                                  self->library_error->message);
+      else if (self->store_error != NULL)
+        poise_window_show_error (POISE_WINDOW (window),
+                                 _("Your saved conversation and follow-ups could not be opened"),
+                                 self->store_error);
       else if (self->restore_error != NULL)
         poise_window_show_error (POISE_WINDOW (window),
                                  _("The last conversation could not be restored"),
@@ -216,6 +289,7 @@ poise_application_startup (GApplication *app)
   if (self->library == NULL)
     g_critical ("The built-in script library is invalid: %s", self->library_error->message);
 
+  open_store (self);
   restore_conversation (self);
   g_signal_connect_object (self->conversation, "changed",
                            G_CALLBACK (on_conversation_changed_cb), self,
@@ -271,7 +345,9 @@ poise_application_finalize (GObject *object)
   g_clear_object (&self->library);
   g_clear_error (&self->library_error);
   g_clear_object (&self->conversation);
-  g_clear_pointer (&self->conversation_path, g_free);
+  g_clear_object (&self->scheduler);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->store_error, g_free);
   g_clear_pointer (&self->restore_error, g_free);
 
   G_OBJECT_CLASS (poise_application_parent_class)->finalize (object);
@@ -308,8 +384,6 @@ poise_application_init (PoiseApplication *self)
                            G_CONNECT_SWAPPED);
 
   self->conversation = poise_conversation_new ();
-  self->conversation_path = g_build_filename (g_get_user_data_dir (), "poise",
-                                              "conversation.json", NULL);
 }
 
 PoiseApplication *
@@ -373,13 +447,43 @@ poise_application_get_script_language (PoiseApplication *self)
 void
 poise_application_save_conversation (PoiseApplication *self)
 {
+  g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
 
   g_return_if_fail (POISE_IS_APPLICATION (self));
 
   g_clear_handle_id (&self->save_source, g_source_remove);
 
-  if (!poise_conversation_save_to_file (self->conversation, self->conversation_path, &error))
-    g_warning ("Could not save the conversation to %s: %s",
-               self->conversation_path, error->message);
+  if (self->store == NULL)
+    return;
+
+  node = poise_conversation_to_json (self->conversation);
+  if (!poise_store_set_state (self->store, CONVERSATION_STATE_KEY, node, &error))
+    g_warning ("Could not save the conversation: %s", error->message);
+}
+
+/**
+ * poise_application_get_store:
+ *
+ * Returns: (transfer none) (nullable): the local store
+ */
+PoiseStore *
+poise_application_get_store (PoiseApplication *self)
+{
+  g_return_val_if_fail (POISE_IS_APPLICATION (self), NULL);
+
+  return self->store;
+}
+
+/**
+ * poise_application_get_scheduler:
+ *
+ * Returns: (transfer none) (nullable): the reminder scheduler
+ */
+PoiseReminderScheduler *
+poise_application_get_scheduler (PoiseApplication *self)
+{
+  g_return_val_if_fail (POISE_IS_APPLICATION (self), NULL);
+
+  return self->scheduler;
 }

@@ -8,6 +8,8 @@
 
 #include "poise-conversation.h"
 #include "poise-library.h"
+#include "poise-reminder-scheduler.h"
+#include "poise-store.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +21,10 @@ PoiseApplication  *poise_application_new              (const char        *applic
 GSettings         *poise_application_get_settings     (PoiseApplication *self);
 PoiseLibrary      *poise_application_get_library      (PoiseApplication *self);
 PoiseConversation *poise_application_get_conversation (PoiseApplication *self);
+/* Nullable: NULL when the database could not be opened (the window says why). */
+PoiseStore        *poise_application_get_store        (PoiseApplication *self);
+/* Nullable, as the store. */
+PoiseReminderScheduler *poise_application_get_scheduler (PoiseApplication *self);
 /* "de" or "en": the script language chosen in Preferences, or the locale's. */
 const char        *poise_application_get_script_language (PoiseApplication *self);
 /* Writes the conversation now instead of after the short delay. */

@@ -540,3 +540,13 @@ poise_window_show_error (PoiseWindow *self,
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
+
+void
+poise_window_show_follow_up (PoiseWindow *self,
+                             const char  *uuid)
+{
+  g_return_if_fail (POISE_IS_WINDOW (self));
+
+  /* The Follow-ups page comes next; until then, bring the window up. */
+  gtk_window_present (GTK_WINDOW (self));
+}

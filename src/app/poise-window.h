@@ -20,5 +20,8 @@ void         poise_window_show_error (PoiseWindow *self,
                                       const char  *detail);
 void         poise_window_add_toast  (PoiseWindow *self,
                                       AdwToast    *toast);
+/* Shows the Follow-ups page; with @uuid, opens that follow-up. */
+void         poise_window_show_follow_up (PoiseWindow *self,
+                                          const char  *uuid);
 
 G_END_DECLS

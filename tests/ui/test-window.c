@@ -490,6 +490,44 @@ test_window_restores_conversation (void)
   stop_app (app);
 }
 
+/* Poise 0.1 kept the conversation in a file: it is imported once. */
+static void
+test_window_imports_conversation_file (void)
+{
+  g_autofree char *dir = g_build_filename (data_dir, "poise", NULL);
+  g_autofree char *path = g_build_filename (dir, "conversation.json", NULL);
+  const char *json = "{\"version\": 1, \"scenario_id\": \"wrong-item\","
+                     " \"started_at\": \"2026-11-20T10:00:00Z\","
+                     " \"steps\": [\"prepare-to-act\"], \"values\": {\"order\": \"A-77\"}}";
+  PoiseApplication *app;
+  PoiseConversation *conversation;
+
+  /* As on a machine that never had the store: earlier tests made one. */
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *suffix[] = { "", "-wal", "-shm" };
+      g_autofree char *db = g_strconcat (dir, "/poise.db", suffix[i], NULL);
+
+      g_unlink (db);
+    }
+  g_assert_true (g_file_set_contents (path, json, -1, NULL));
+
+  app = start_app ();
+  conversation = poise_application_get_conversation (app);
+  g_assert_cmpstr (poise_conversation_get_scenario_id (conversation), ==, "wrong-item");
+  g_assert_true (poise_conversation_get_step_done (conversation, "prepare-to-act"));
+  g_assert_cmpstr (poise_conversation_get_value (conversation, "order"), ==, "A-77");
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  stop_app (app);
+
+  /* From now on it lives in the store. */
+  app = start_app ();
+  g_assert_cmpstr (poise_conversation_get_value (poise_application_get_conversation (app), "order"),
+                   ==, "A-77");
+  stop_app (app);
+}
+
 static void
 test_window_new_conversation_undo (void)
 {
@@ -548,6 +586,7 @@ main (int   argc,
   g_test_add_func ("/window/narrow", test_window_narrow);
   g_test_add_func ("/window/restores-conversation", test_window_restores_conversation);
   g_test_add_func ("/window/new-conversation-undo", test_window_new_conversation_undo);
+  g_test_add_func ("/window/imports-conversation-file", test_window_imports_conversation_file);
 
   result = g_test_run ();
 
