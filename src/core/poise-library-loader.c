@@ -6,6 +6,9 @@
  * first mistake: it walks the whole document, reports every problem with
  * its JSON path, and builds the objects as it goes.  The result is thrown
  * away if any problem is an error.
+ *
+ * It reads the tree the JSON guard built (poise-json-value-private.h), so
+ * the problems within an object come in document order.
  */
 #define G_LOG_DOMAIN "poise-library-loader"
 
@@ -105,34 +108,31 @@ index_path (const char *parent,
 }
 
 static const char *
-describe (JsonNode *node)
+describe (const PoiseJsonValue *node)
 {
-  switch (json_node_get_node_type (node))
+  switch (node->type)
     {
-    case JSON_NODE_OBJECT:
+    case POISE_JSON_OBJECT:
       return "an object";
-    case JSON_NODE_ARRAY:
+    case POISE_JSON_ARRAY:
       return "an array";
-    case JSON_NODE_NULL:
+    case POISE_JSON_NULL:
       return "null";
-    case JSON_NODE_VALUE:
+    case POISE_JSON_STRING:
+      return "a string";
+    case POISE_JSON_BOOLEAN:
+      return "a boolean";
+    case POISE_JSON_INTEGER:
+    case POISE_JSON_DOUBLE:
     default:
-      switch (json_node_get_value_type (node))
-        {
-        case G_TYPE_STRING:
-          return "a string";
-        case G_TYPE_BOOLEAN:
-          return "a boolean";
-        default:
-          return "a number";
-        }
+      return "a number";
     }
 }
 
 static gboolean
-is_string (JsonNode *node)
+is_string (const PoiseJsonValue *node)
 {
-  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
+  return node->type == POISE_JSON_STRING;
 }
 
 static gboolean
@@ -165,48 +165,48 @@ has_language (Loader     *loader,
   return FALSE;
 }
 
-static JsonObject *
-expect_object (Loader     *loader,
-               JsonNode   *node,
-               const char *path)
+static const PoiseJsonValue *
+expect_object (Loader               *loader,
+               const PoiseJsonValue *node,
+               const char           *path)
 {
-  if (!JSON_NODE_HOLDS_OBJECT (node))
+  if (node->type != POISE_JSON_OBJECT)
     {
       report (loader, POISE_PROBLEM_ERROR, path, "expected an object, got %s", describe (node));
       return NULL;
     }
-  return json_node_get_object (node);
+  return node;
 }
 
 /* Reports unknown keys and missing required ones; the members are then
  * read with the getters below, which stay quiet about absent keys. */
 static void
-check_keys (Loader             *loader,
-            JsonObject         *object,
-            const char         *path,
-            const char * const *allowed,
-            const char * const *required)
+check_keys (Loader               *loader,
+            const PoiseJsonValue *object,
+            const char           *path,
+            const char * const   *allowed,
+            const char * const   *required)
 {
-  JsonObjectIter iter;
-  const char *key;
+  for (gsize i = 0; i < object->length; i++)
+    {
+      const char *key = object->v.members[i].key;
 
-  json_object_iter_init (&iter, object);
-  while (json_object_iter_next (&iter, &key, NULL))
-    if (!strv_has (allowed, key))
-      report (loader, POISE_PROBLEM_ERROR, path, "unknown key \"%s\"", key);
+      if (!strv_has (allowed, key))
+        report (loader, POISE_PROBLEM_ERROR, path, "unknown key \"%s\"", key);
+    }
 
   for (guint i = 0; required[i] != NULL; i++)
-    if (!json_object_has_member (object, required[i]))
+    if (!_poise_json_value_has_member (object, required[i]))
       report (loader, POISE_PROBLEM_ERROR, path, "missing required field \"%s\"", required[i]);
 }
 
 static const char *
-get_string (Loader     *loader,
-            JsonObject *object,
-            const char *path,
-            const char *key)
+get_string (Loader               *loader,
+            const PoiseJsonValue *object,
+            const char           *path,
+            const char           *key)
 {
-  JsonNode *node = json_object_get_member (object, key);
+  const PoiseJsonValue *node = _poise_json_value_get_member (object, key);
   g_autofree char *key_path = NULL;
   const char *value;
 
@@ -221,7 +221,7 @@ get_string (Loader     *loader,
       return NULL;
     }
 
-  value = json_node_get_string (node);
+  value = node->v.string;
   if (value[0] == '\0')
     {
       report (loader, POISE_PROBLEM_ERROR, key_path, "empty string");
@@ -232,17 +232,17 @@ get_string (Loader     *loader,
 }
 
 static gboolean
-get_boolean (Loader     *loader,
-             JsonObject *object,
-             const char *path,
-             const char *key)
+get_boolean (Loader               *loader,
+             const PoiseJsonValue *object,
+             const char           *path,
+             const char           *key)
 {
-  JsonNode *node = json_object_get_member (object, key);
+  const PoiseJsonValue *node = _poise_json_value_get_member (object, key);
 
   if (node == NULL)
     return FALSE;
 
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+  if (node->type != POISE_JSON_BOOLEAN)
     {
       g_autofree char *key_path = member_path (path, key);
 
@@ -251,21 +251,21 @@ get_boolean (Loader     *loader,
       return FALSE;
     }
 
-  return json_node_get_boolean (node);
+  return node->v.boolean;
 }
 
-static JsonArray *
-get_array (Loader     *loader,
-           JsonObject *object,
-           const char *path,
-           const char *key)
+static const PoiseJsonValue *
+get_array (Loader               *loader,
+           const PoiseJsonValue *object,
+           const char           *path,
+           const char           *key)
 {
-  JsonNode *node = json_object_get_member (object, key);
+  const PoiseJsonValue *node = _poise_json_value_get_member (object, key);
 
   if (node == NULL)
     return NULL;
 
-  if (!JSON_NODE_HOLDS_ARRAY (node))
+  if (node->type != POISE_JSON_ARRAY)
     {
       g_autofree char *key_path = member_path (path, key);
 
@@ -274,17 +274,17 @@ get_array (Loader     *loader,
       return NULL;
     }
 
-  return json_node_get_array (node);
+  return node;
 }
 
 /* Reads "id", checking its form and that it is unique in @seen
  * (id → path of the first one). */
 static const char *
-get_id (Loader     *loader,
-        JsonObject *object,
-        const char *path,
-        const char *key,
-        GHashTable *seen)
+get_id (Loader               *loader,
+        const PoiseJsonValue *object,
+        const char           *path,
+        const char           *key,
+        GHashTable           *seen)
 {
   const char *id = get_string (loader, object, path, key);
   g_autofree char *id_path = NULL;
@@ -326,25 +326,22 @@ language_name (const char *code)
 
 /* A Text (@is_list FALSE) or Text list; NULL when absent or wrong. */
 static PoiseLocalized *
-read_text (Loader     *loader,
-           JsonObject *object,
-           const char *path,
-           const char *key,
-           gboolean    is_list)
+read_text (Loader               *loader,
+           const PoiseJsonValue *object,
+           const char           *path,
+           const char           *key,
+           gboolean              is_list)
 {
-  JsonNode *node = json_object_get_member (object, key);
+  const PoiseJsonValue *node = _poise_json_value_get_member (object, key);
   g_autofree char *text_path = NULL;
   g_autoptr(PoiseLocalized) text = NULL;
-  JsonObjectIter iter;
-  const char *lang;
-  JsonNode *value;
   guint errors_before = loader->n_errors;
 
   if (node == NULL)
     return NULL;
 
   text_path = member_path (path, key);
-  if (!JSON_NODE_HOLDS_OBJECT (node))
+  if (node->type != POISE_JSON_OBJECT)
     {
       report (loader, POISE_PROBLEM_ERROR, text_path, "expected a %s object, got %s",
               is_list ? "Text list" : "Text", describe (node));
@@ -352,9 +349,10 @@ read_text (Loader     *loader,
     }
 
   text = poise_localized_new ();
-  json_object_iter_init (&iter, json_node_get_object (node));
-  while (json_object_iter_next (&iter, &lang, &value))
+  for (gsize m = 0; m < node->length; m++)
     {
+      const char *lang = node->v.members[m].key;
+      const PoiseJsonValue *value = &node->v.members[m].value;
       g_autofree char *lang_path = member_path (text_path, lang);
 
       if (!has_language (loader, lang))
@@ -369,27 +367,26 @@ read_text (Loader     *loader,
           if (!is_string (value))
             report (loader, POISE_PROBLEM_ERROR, lang_path, "expected a string, got %s",
                     describe (value));
-          else if (json_node_get_string (value)[0] == '\0')
+          else if (value->v.string[0] == '\0')
             report (loader, POISE_PROBLEM_ERROR, lang_path, "empty text");
           else
-            poise_localized_set (text, lang, json_node_get_string (value));
+            poise_localized_set (text, lang, value->v.string);
         }
-      else if (!JSON_NODE_HOLDS_ARRAY (value))
+      else if (value->type != POISE_JSON_ARRAY)
         {
           report (loader, POISE_PROBLEM_ERROR, lang_path, "expected an array of strings, got %s",
                   describe (value));
         }
       else
         {
-          JsonArray *array = json_node_get_array (value);
-          guint n = json_array_get_length (array);
+          guint n = value->length;
           g_autoptr(GPtrArray) items = g_ptr_array_sized_new (n + 1);
 
           for (guint i = 0; i < n; i++)
             {
-              JsonNode *item = json_array_get_element (array, i);
+              const PoiseJsonValue *item = &value->v.items[i];
 
-              if (!is_string (item) || json_node_get_string (item)[0] == '\0')
+              if (!is_string (item) || item->v.string[0] == '\0')
                 {
                   g_autofree char *item_path = index_path (lang_path, i);
 
@@ -400,7 +397,7 @@ read_text (Loader     *loader,
                     report (loader, POISE_PROBLEM_ERROR, item_path, "empty text");
                   continue;
                 }
-              g_ptr_array_add (items, (gpointer) json_node_get_string (item));
+              g_ptr_array_add (items, (gpointer) item->v.string);
             }
           g_ptr_array_add (items, NULL);
           poise_localized_set_list (text, lang, (const char * const *) items->pdata);
@@ -408,7 +405,7 @@ read_text (Loader     *loader,
     }
 
   if (!poise_localized_has (text, POISE_FALLBACK_LANGUAGE) &&
-      !json_object_has_member (json_node_get_object (node), POISE_FALLBACK_LANGUAGE))
+      !_poise_json_value_has_member (node, POISE_FALLBACK_LANGUAGE))
     {
       g_autofree char *en_path = member_path (text_path, POISE_FALLBACK_LANGUAGE);
       report (loader, POISE_PROBLEM_ERROR, en_path, "missing English text");
@@ -421,7 +418,7 @@ read_text (Loader     *loader,
       g_autofree char *lang_path = NULL;
 
       if (strcmp (wanted, POISE_FALLBACK_LANGUAGE) == 0 ||
-          json_object_has_member (json_node_get_object (node), wanted))
+          _poise_json_value_has_member (node, wanted))
         continue;
 
       lang_path = member_path (text_path, wanted);
@@ -437,16 +434,16 @@ read_text (Loader     *loader,
 }
 
 static void
-read_languages (Loader     *loader,
-                JsonObject *root)
+read_languages (Loader               *loader,
+                const PoiseJsonValue *root)
 {
-  JsonArray *array = get_array (loader, root, "", "languages");
-  guint n = array != NULL ? json_array_get_length (array) : 0;
+  const PoiseJsonValue *array = get_array (loader, root, "", "languages");
+  guint n = array != NULL ? array->length : 0;
   gboolean has_en = FALSE;
 
   for (guint i = 0; i < n; i++)
     {
-      JsonNode *item = json_array_get_element (array, i);
+      const PoiseJsonValue *item = &array->v.items[i];
       g_autofree char *item_path = index_path ("languages", i);
       const char *code;
 
@@ -457,7 +454,7 @@ read_languages (Loader     *loader,
           continue;
         }
 
-      code = json_node_get_string (item);
+      code = item->v.string;
       if (!is_valid_id (code))
         {
           report (loader, POISE_PROBLEM_ERROR, item_path, "invalid language code \"%s\"", code);
@@ -482,12 +479,12 @@ read_languages (Loader     *loader,
 }
 
 static PoisePlaceholder *
-read_placeholder (Loader     *loader,
-                  JsonNode   *node,
-                  const char *path,
-                  GHashTable *seen)
+read_placeholder (Loader               *loader,
+                  const PoiseJsonValue *node,
+                  const char           *path,
+                  GHashTable           *seen)
 {
-  JsonObject *object = expect_object (loader, node, path);
+  const PoiseJsonValue *object = expect_object (loader, node, path);
   g_autoptr(PoiseLocalized) label = NULL;
   g_autoptr(PoiseLocalized) hint = NULL;
   g_autoptr(PoisePlaceholder) placeholder = NULL;
@@ -496,7 +493,7 @@ read_placeholder (Loader     *loader,
   gboolean type_ok = FALSE;
   const char *id;
   const char *type_name;
-  JsonArray *options;
+  const PoiseJsonValue *options;
   guint errors_before = loader->n_errors;
 
   if (object == NULL)
@@ -521,7 +518,8 @@ read_placeholder (Loader     *loader,
   hint = read_text (loader, object, path, "hint", FALSE);
 
   options = get_array (loader, object, path, "options");
-  if (type_ok && type != POISE_PLACEHOLDER_CHOICE && json_object_has_member (object, "options"))
+  if (type_ok && type != POISE_PLACEHOLDER_CHOICE &&
+      _poise_json_value_has_member (object, "options"))
     {
       g_autofree char *options_path = member_path (path, "options");
       report (loader, POISE_PROBLEM_ERROR, options_path,
@@ -529,8 +527,8 @@ read_placeholder (Loader     *loader,
       options = NULL;
     }
   else if (type_ok && type == POISE_PLACEHOLDER_CHOICE &&
-           (options == NULL || json_array_get_length (options) == 0) &&
-           (!json_object_has_member (object, "options") || options != NULL))
+           (options == NULL || options->length == 0) &&
+           (!_poise_json_value_has_member (object, "options") || options != NULL))
     {
       report (loader, POISE_PROBLEM_ERROR, path, "a choice needs at least one option");
     }
@@ -539,12 +537,11 @@ read_placeholder (Loader     *loader,
     placeholder = poise_placeholder_new (id, type, label, hint);
 
   option_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  for (guint i = 0; options != NULL && i < json_array_get_length (options); i++)
+  for (guint i = 0; options != NULL && i < options->length; i++)
     {
       g_autofree char *options_path = member_path (path, "options");
       g_autofree char *option_path = index_path (options_path, i);
-      JsonObject *option = expect_object (loader, json_array_get_element (options, i),
-                                          option_path);
+      const PoiseJsonValue *option = expect_object (loader, &options->v.items[i], option_path);
       g_autoptr(PoiseLocalized) option_label = NULL;
       const char *option_id;
 
@@ -563,11 +560,11 @@ read_placeholder (Loader     *loader,
 }
 
 static PoiseAvoidPhrase *
-read_avoid (Loader     *loader,
-            JsonNode   *node,
-            const char *path)
+read_avoid (Loader               *loader,
+            const PoiseJsonValue *node,
+            const char           *path)
 {
-  JsonObject *object = expect_object (loader, node, path);
+  const PoiseJsonValue *object = expect_object (loader, node, path);
   g_autoptr(PoiseLocalized) phrase = NULL;
   g_autoptr(PoiseLocalized) instead = NULL;
   g_autoptr(PoiseLocalized) why = NULL;
@@ -598,19 +595,18 @@ read_avoid (Loader     *loader,
 }
 
 static void
-read_avoid_list (Loader     *loader,
-                 JsonObject *object,
-                 const char *path,
-                 GListStore *store)
+read_avoid_list (Loader               *loader,
+                 const PoiseJsonValue *object,
+                 const char           *path,
+                 GListStore           *store)
 {
-  JsonArray *array = get_array (loader, object, path, "avoid");
+  const PoiseJsonValue *array = get_array (loader, object, path, "avoid");
   g_autofree char *array_path = member_path (path, "avoid");
 
-  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+  for (guint i = 0; array != NULL && i < array->length; i++)
     {
       g_autofree char *item_path = index_path (array_path, i);
-      g_autoptr(PoiseAvoidPhrase) avoid =
-        read_avoid (loader, json_array_get_element (array, i), item_path);
+      g_autoptr(PoiseAvoidPhrase) avoid = read_avoid (loader, &array->v.items[i], item_path);
 
       if (avoid != NULL)
         g_list_store_append (store, avoid);
@@ -618,18 +614,18 @@ read_avoid_list (Loader     *loader,
 }
 
 static void
-read_checklist (Loader       *loader,
-                JsonObject   *root,
-                PoiseLibrary *library)
+read_checklist (Loader               *loader,
+                const PoiseJsonValue *root,
+                PoiseLibrary         *library)
 {
-  JsonArray *array = get_array (loader, root, "", "checklist");
+  const PoiseJsonValue *array = get_array (loader, root, "", "checklist");
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   guint n;
 
   if (array == NULL)
     return;
 
-  n = json_array_get_length (array);
+  n = array->length;
   if (n < 1 || n > MAX_CHECKLIST_STEPS)
     report (loader, POISE_PROBLEM_ERROR, "checklist", "expected 1 to %u steps, got %u",
             MAX_CHECKLIST_STEPS, n);
@@ -637,7 +633,7 @@ read_checklist (Loader       *loader,
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *path = index_path ("checklist", i);
-      JsonObject *object = expect_object (loader, json_array_get_element (array, i), path);
+      const PoiseJsonValue *object = expect_object (loader, &array->v.items[i], path);
       g_autoptr(PoiseLocalized) title = NULL;
       g_autoptr(PoiseLocalized) description = NULL;
       g_autoptr(PoiseLocalized) examples = NULL;
@@ -662,16 +658,16 @@ read_checklist (Loader       *loader,
 }
 
 static void
-read_categories (Loader     *loader,
-                 JsonObject *root)
+read_categories (Loader               *loader,
+                 const PoiseJsonValue *root)
 {
-  JsonArray *array = get_array (loader, root, "", "categories");
+  const PoiseJsonValue *array = get_array (loader, root, "", "categories");
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
-  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+  for (guint i = 0; array != NULL && i < array->length; i++)
     {
       g_autofree char *path = index_path ("categories", i);
-      JsonObject *object = expect_object (loader, json_array_get_element (array, i), path);
+      const PoiseJsonValue *object = expect_object (loader, &array->v.items[i], path);
       g_autoptr(PoiseLocalized) title = NULL;
       const char *id;
       Category *category;
@@ -696,16 +692,16 @@ read_categories (Loader     *loader,
 }
 
 static void
-read_top_placeholders (Loader     *loader,
-                       JsonObject *root)
+read_top_placeholders (Loader               *loader,
+                       const PoiseJsonValue *root)
 {
-  JsonArray *array = get_array (loader, root, "", "placeholders");
+  const PoiseJsonValue *array = get_array (loader, root, "", "placeholders");
 
-  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+  for (guint i = 0; array != NULL && i < array->length; i++)
     {
       g_autofree char *path = index_path ("placeholders", i);
       g_autoptr(PoisePlaceholder) placeholder =
-        read_placeholder (loader, json_array_get_element (array, i), path, loader->top_paths);
+        read_placeholder (loader, &array->v.items[i], path, loader->top_paths);
 
       /* The key first: argument evaluation order is unspecified. */
       if (placeholder != NULL)
@@ -718,31 +714,29 @@ read_top_placeholders (Loader     *loader,
 
 /* Every [id] in every language of @text must be declared. */
 static void
-check_declared (Loader         *loader,
-                JsonObject     *object,
-                const char     *path,
-                const char     *key,
-                GHashTable     *own)
+check_declared (Loader               *loader,
+                const PoiseJsonValue *object,
+                const char           *path,
+                const char           *key,
+                GHashTable           *own)
 {
-  JsonNode *node = json_object_get_member (object, key);
+  const PoiseJsonValue *node = _poise_json_value_get_member (object, key);
   g_autofree char *text_path = NULL;
-  JsonObjectIter iter;
-  const char *lang;
-  JsonNode *value;
 
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+  if (node == NULL || node->type != POISE_JSON_OBJECT)
     return;
 
   text_path = member_path (path, key);
-  json_object_iter_init (&iter, json_node_get_object (node));
-  while (json_object_iter_next (&iter, &lang, &value))
+  for (gsize m = 0; m < node->length; m++)
     {
+      const char *lang = node->v.members[m].key;
+      const PoiseJsonValue *value = &node->v.members[m].value;
       g_auto(GStrv) ids = NULL;
 
       if (!is_string (value))
         continue;
 
-      ids = poise_template_get_placeholders (json_node_get_string (value));
+      ids = poise_template_get_placeholders (value->v.string);
       for (guint i = 0; ids[i] != NULL; i++)
         {
           if (!g_hash_table_contains (loader->top_paths, ids[i]) &&
@@ -757,16 +751,16 @@ check_declared (Loader         *loader,
 }
 
 static PoiseScenario *
-read_scenario (Loader     *loader,
-               JsonNode   *node,
-               const char *path,
-               GHashTable *seen)
+read_scenario (Loader               *loader,
+               const PoiseJsonValue *node,
+               const char           *path,
+               GHashTable           *seen)
 {
-  JsonObject *object = expect_object (loader, node, path);
+  const PoiseJsonValue *object = expect_object (loader, node, path);
   g_autoptr(PoiseScenario) scenario = NULL;
   g_autoptr(GHashTable) own_paths = NULL;
   g_autoptr(GHashTable) own = NULL;
-  JsonArray *placeholders;
+  const PoiseJsonValue *placeholders;
   const char *category_id;
   Category *category = NULL;
   guint errors_before = loader->n_errors;
@@ -809,18 +803,17 @@ read_scenario (Loader     *loader,
   own_paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   own = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   placeholders = get_array (loader, object, path, "placeholders");
-  for (guint i = 0; placeholders != NULL && i < json_array_get_length (placeholders); i++)
+  for (guint i = 0; placeholders != NULL && i < placeholders->length; i++)
     {
       g_autofree char *array_path = member_path (path, "placeholders");
       g_autofree char *item_path = index_path (array_path, i);
-      JsonNode *item = json_array_get_element (placeholders, i);
+      const PoiseJsonValue *item = &placeholders->v.items[i];
+      const PoiseJsonValue *id_node = _poise_json_value_get_member (item, "id");
       g_autoptr(PoisePlaceholder) placeholder = NULL;
       const char *id;
 
       /* A scenario may not shadow a library-wide declaration. */
-      if (JSON_NODE_HOLDS_OBJECT (item) &&
-          (id = json_object_get_string_member_with_default (json_node_get_object (item),
-                                                            "id", NULL)) != NULL &&
+      if (id_node != NULL && (id = _poise_json_value_get_string (id_node)) != NULL &&
           g_hash_table_contains (loader->top_paths, id))
         {
           g_autofree char *id_path = member_path (item_path, "id");
@@ -871,11 +864,11 @@ read_scenario (Loader     *loader,
 }
 
 static void
-read_scenarios (Loader       *loader,
-                JsonObject   *root,
-                PoiseLibrary *library)
+read_scenarios (Loader               *loader,
+                const PoiseJsonValue *root,
+                PoiseLibrary         *library)
 {
-  JsonArray *array = get_array (loader, root, "", "scenarios");
+  const PoiseJsonValue *array = get_array (loader, root, "", "scenarios");
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GPtrArray) buckets = NULL;
   guint n_categories = g_hash_table_size (loader->categories);
@@ -884,7 +877,7 @@ read_scenarios (Loader       *loader,
   if (array == NULL)
     return;
 
-  n = json_array_get_length (array);
+  n = array->length;
   if (n == 0)
     report (loader, POISE_PROBLEM_ERROR, "scenarios", "expected at least one scenario");
 
@@ -896,8 +889,7 @@ read_scenarios (Loader       *loader,
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *path = index_path ("scenarios", i);
-      PoiseScenario *scenario = read_scenario (loader, json_array_get_element (array, i),
-                                               path, seen);
+      PoiseScenario *scenario = read_scenario (loader, &array->v.items[i], path, seen);
 
       if (scenario != NULL)
         g_ptr_array_add (g_ptr_array_index (buckets, scenario->category_position), scenario);
@@ -922,13 +914,13 @@ read_scenarios (Loader       *loader,
 }
 
 PoiseLibrary *
-_poise_library_load (JsonNode  *root,
-                     GPtrArray *problems)
+_poise_library_load (const PoiseJsonValue *root,
+                     GPtrArray            *problems)
 {
   g_autoptr(PoiseLibrary) library = g_object_new (POISE_TYPE_LIBRARY, NULL);
   Loader loader = { 0, };
-  JsonObject *object;
-  JsonNode *format;
+  const PoiseJsonValue *object;
+  const PoiseJsonValue *format;
 
   loader.problems = problems;
   loader.languages = g_ptr_array_new_with_free_func (g_free);
@@ -943,15 +935,15 @@ _poise_library_load (JsonNode  *root,
     {
       check_keys (&loader, object, "", root_keys, root_required);
 
-      if ((format = json_object_get_member (object, "format")) != NULL)
+      if ((format = _poise_json_value_get_member (object, "format")) != NULL)
         {
-          if (!JSON_NODE_HOLDS_VALUE (format) || json_node_get_value_type (format) != G_TYPE_INT64)
+          if (format->type != POISE_JSON_INTEGER)
             report (&loader, POISE_PROBLEM_ERROR, "format", "expected an integer, got %s",
                     describe (format));
-          else if (json_node_get_int (format) != POISE_LIBRARY_FORMAT_VERSION)
+          else if (format->v.integer != POISE_LIBRARY_FORMAT_VERSION)
             report (&loader, POISE_PROBLEM_ERROR, "format",
                     "unsupported format %" G_GINT64_FORMAT " (this Poise reads format %d)",
-                    json_node_get_int (format), POISE_LIBRARY_FORMAT_VERSION);
+                    format->v.integer, POISE_LIBRARY_FORMAT_VERSION);
         }
 
       read_languages (&loader, object);

@@ -189,8 +189,7 @@ _poise_library_new_from_bytes_with_limits (GBytes                *bytes,
                                            GError               **error)
 {
   g_autoptr(GPtrArray) found = NULL;
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(PoiseJsonDocument) doc = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *path = NULL;
   g_autoptr(PoiseLibrary) library = NULL;
@@ -203,25 +202,14 @@ _poise_library_new_from_bytes_with_limits (GBytes                *bytes,
   found = g_ptr_array_new_with_free_func ((GDestroyNotify) poise_problem_free);
   data = g_bytes_get_data (bytes, &length);
 
-  if (!_poise_json_guard_check_at (data != NULL ? data : "", length, limits,
-                                   &path, &local_error))
-    {
-      _poise_problem_add (found, POISE_PROBLEM_ERROR, path, local_error->message);
-    }
+  /* The guard's own tree: json-glib's would cost more than the budget for
+   * the whole load. */
+  doc = _poise_json_document_parse (data != NULL ? data : "", length, limits,
+                                    &path, &local_error);
+  if (doc == NULL)
+    _poise_problem_add (found, POISE_PROBLEM_ERROR, path, local_error->message);
   else
-    {
-      parser = json_parser_new_immutable ();
-      if (json_parser_load_from_data (parser, data, length, &local_error))
-        {
-          root = json_parser_steal_root (parser);
-          library = _poise_library_load (root, found);
-        }
-      else
-        {
-          /* The guard should have caught everything json-glib rejects. */
-          _poise_problem_add (found, POISE_PROBLEM_ERROR, "", local_error->message);
-        }
-    }
+    library = _poise_library_load (_poise_json_document_get_root (doc), found);
 
   if (library == NULL)
     set_error_from_problems (found, error);
