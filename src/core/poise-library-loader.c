@@ -107,6 +107,18 @@ index_path (const char *parent,
   return g_strdup_printf ("%s[%u]", parent, index);
 }
 
+/* @parent.@key.@sub.  Paths are only built for problems: most texts have
+ * none, and building theirs up front took a good part of the load. */
+static char *
+member_path2 (const char *parent,
+              const char *key,
+              const char *sub)
+{
+  g_autofree char *first = member_path (parent, key);
+
+  return member_path (first, sub);
+}
+
 static const char *
 describe (const PoiseJsonValue *node)
 {
@@ -207,15 +219,15 @@ get_string (Loader               *loader,
             const char           *key)
 {
   const PoiseJsonValue *node = _poise_json_value_get_member (object, key);
-  g_autofree char *key_path = NULL;
   const char *value;
 
   if (node == NULL)
     return NULL;
 
-  key_path = member_path (path, key);
   if (!is_string (node))
     {
+      g_autofree char *key_path = member_path (path, key);
+
       report (loader, POISE_PROBLEM_ERROR, key_path, "expected a string, got %s",
               describe (node));
       return NULL;
@@ -224,6 +236,8 @@ get_string (Loader               *loader,
   value = node->v.string;
   if (value[0] == '\0')
     {
+      g_autofree char *key_path = member_path (path, key);
+
       report (loader, POISE_PROBLEM_ERROR, key_path, "empty string");
       return NULL;
     }
@@ -277,8 +291,8 @@ get_array (Loader               *loader,
   return node;
 }
 
-/* Reads "id", checking its form and that it is unique in @seen
- * (id → path of the first one). */
+/* Reads "id", checking its form and that it is unique in @seen (id →
+ * path of the first one; the ids are the document's, not copies). */
 static const char *
 get_id (Loader               *loader,
         const PoiseJsonValue *object,
@@ -309,7 +323,7 @@ get_id (Loader               *loader,
                   id, first);
           return NULL;
         }
-      g_hash_table_insert (seen, g_strdup (id), g_steal_pointer (&id_path));
+      g_hash_table_insert (seen, (gpointer) id, g_steal_pointer (&id_path));
     }
 
   return id;
@@ -333,16 +347,16 @@ read_text (Loader               *loader,
            gboolean              is_list)
 {
   const PoiseJsonValue *node = _poise_json_value_get_member (object, key);
-  g_autofree char *text_path = NULL;
   g_autoptr(PoiseLocalized) text = NULL;
   guint errors_before = loader->n_errors;
 
   if (node == NULL)
     return NULL;
 
-  text_path = member_path (path, key);
   if (node->type != POISE_JSON_OBJECT)
     {
+      g_autofree char *text_path = member_path (path, key);
+
       report (loader, POISE_PROBLEM_ERROR, text_path, "expected a %s object, got %s",
               is_list ? "Text list" : "Text", describe (node));
       return NULL;
@@ -353,10 +367,11 @@ read_text (Loader               *loader,
     {
       const char *lang = node->v.members[m].key;
       const PoiseJsonValue *value = &node->v.members[m].value;
-      g_autofree char *lang_path = member_path (text_path, lang);
 
       if (!has_language (loader, lang))
         {
+          g_autofree char *lang_path = member_path2 (path, key, lang);
+
           report (loader, POISE_PROBLEM_ERROR, lang_path,
                   "language \"%s\" is not listed in \"languages\"", lang);
           continue;
@@ -364,23 +379,39 @@ read_text (Loader               *loader,
 
       if (!is_list)
         {
-          if (!is_string (value))
-            report (loader, POISE_PROBLEM_ERROR, lang_path, "expected a string, got %s",
-                    describe (value));
-          else if (value->v.string[0] == '\0')
-            report (loader, POISE_PROBLEM_ERROR, lang_path, "empty text");
+          if (is_string (value) && value->v.string[0] != '\0')
+            {
+              poise_localized_set (text, lang, value->v.string);
+            }
           else
-            poise_localized_set (text, lang, value->v.string);
+            {
+              g_autofree char *lang_path = member_path2 (path, key, lang);
+
+              if (!is_string (value))
+                report (loader, POISE_PROBLEM_ERROR, lang_path, "expected a string, got %s",
+                        describe (value));
+              else
+                report (loader, POISE_PROBLEM_ERROR, lang_path, "empty text");
+            }
         }
       else if (value->type != POISE_JSON_ARRAY)
         {
+          g_autofree char *lang_path = member_path2 (path, key, lang);
+
           report (loader, POISE_PROBLEM_ERROR, lang_path, "expected an array of strings, got %s",
                   describe (value));
         }
       else
         {
           guint n = value->length;
-          g_autoptr(GPtrArray) items = g_ptr_array_sized_new (n + 1);
+          const char *stack_items[16];
+          g_autofree const char **heap_items = NULL;
+          const char **items = stack_items;
+          guint n_items = 0;
+
+          /* Lists are short; the heap only for long ones. */
+          if (n + 1 > G_N_ELEMENTS (stack_items))
+            items = heap_items = g_new (const char *, n + 1);
 
           for (guint i = 0; i < n; i++)
             {
@@ -388,6 +419,7 @@ read_text (Loader               *loader,
 
               if (!is_string (item) || item->v.string[0] == '\0')
                 {
+                  g_autofree char *lang_path = member_path2 (path, key, lang);
                   g_autofree char *item_path = index_path (lang_path, i);
 
                   if (!is_string (item))
@@ -397,31 +429,32 @@ read_text (Loader               *loader,
                     report (loader, POISE_PROBLEM_ERROR, item_path, "empty text");
                   continue;
                 }
-              g_ptr_array_add (items, (gpointer) item->v.string);
+              items[n_items++] = item->v.string;
             }
-          g_ptr_array_add (items, NULL);
-          poise_localized_set_list (text, lang, (const char * const *) items->pdata);
+          items[n_items] = NULL;
+          poise_localized_set_list (text, lang, items);
         }
     }
 
   if (!poise_localized_has (text, POISE_FALLBACK_LANGUAGE) &&
       !_poise_json_value_has_member (node, POISE_FALLBACK_LANGUAGE))
     {
-      g_autofree char *en_path = member_path (text_path, POISE_FALLBACK_LANGUAGE);
+      g_autofree char *en_path = member_path2 (path, key, POISE_FALLBACK_LANGUAGE);
       report (loader, POISE_PROBLEM_ERROR, en_path, "missing English text");
     }
 
   for (guint i = 0; i < loader->languages->len; i++)
     {
       const char *wanted = g_ptr_array_index (loader->languages, i);
-      const char *name = language_name (wanted);
+      const char *name;
       g_autofree char *lang_path = NULL;
 
       if (strcmp (wanted, POISE_FALLBACK_LANGUAGE) == 0 ||
           _poise_json_value_has_member (node, wanted))
         continue;
 
-      lang_path = member_path (text_path, wanted);
+      name = language_name (wanted);
+      lang_path = member_path2 (path, key, wanted);
       if (name != NULL)
         report (loader, POISE_PROBLEM_INCOMPLETE, lang_path,
                 "missing %s text (falls back to English)", name);
@@ -536,7 +569,8 @@ read_placeholder (Loader               *loader,
   if (id != NULL && label != NULL && hint != NULL && type_ok)
     placeholder = poise_placeholder_new (id, type, label, hint);
 
-  option_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (options != NULL && options->length > 0)
+    option_ids = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   for (guint i = 0; options != NULL && i < options->length; i++)
     {
       g_autofree char *options_path = member_path (path, "options");
@@ -594,22 +628,30 @@ read_avoid (Loader               *loader,
   return poise_avoid_phrase_new (kind, phrase, instead, why);
 }
 
+/* Appends to *@store, creating it for the first phrase. */
 static void
 read_avoid_list (Loader               *loader,
                  const PoiseJsonValue *object,
                  const char           *path,
-                 GListStore           *store)
+                 GListStore          **store)
 {
   const PoiseJsonValue *array = get_array (loader, object, path, "avoid");
-  g_autofree char *array_path = member_path (path, "avoid");
+  g_autofree char *array_path = NULL;
 
-  for (guint i = 0; array != NULL && i < array->length; i++)
+  if (array == NULL || array->length == 0)
+    return;
+
+  array_path = member_path (path, "avoid");
+  for (guint i = 0; i < array->length; i++)
     {
       g_autofree char *item_path = index_path (array_path, i);
       g_autoptr(PoiseAvoidPhrase) avoid = read_avoid (loader, &array->v.items[i], item_path);
 
-      if (avoid != NULL)
-        g_list_store_append (store, avoid);
+      if (avoid == NULL)
+        continue;
+      if (*store == NULL)
+        *store = g_list_store_new (POISE_TYPE_AVOID_PHRASE);
+      g_list_store_append (*store, avoid);
     }
 }
 
@@ -619,7 +661,7 @@ read_checklist (Loader               *loader,
                 PoiseLibrary         *library)
 {
   const PoiseJsonValue *array = get_array (loader, root, "", "checklist");
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   guint n;
 
   if (array == NULL)
@@ -662,7 +704,7 @@ read_categories (Loader               *loader,
                  const PoiseJsonValue *root)
 {
   const PoiseJsonValue *array = get_array (loader, root, "", "categories");
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
   for (guint i = 0; array != NULL && i < array->length; i++)
     {
@@ -712,7 +754,8 @@ read_top_placeholders (Loader               *loader,
     }
 }
 
-/* Every [id] in every language of @text must be declared. */
+/* Every [id] in every language of @text must be declared in the library
+ * or in @own (nullable: the scenario declares none). */
 static void
 check_declared (Loader               *loader,
                 const PoiseJsonValue *object,
@@ -721,12 +764,10 @@ check_declared (Loader               *loader,
                 GHashTable           *own)
 {
   const PoiseJsonValue *node = _poise_json_value_get_member (object, key);
-  g_autofree char *text_path = NULL;
 
   if (node == NULL || node->type != POISE_JSON_OBJECT)
     return;
 
-  text_path = member_path (path, key);
   for (gsize m = 0; m < node->length; m++)
     {
       const char *lang = node->v.members[m].key;
@@ -740,9 +781,9 @@ check_declared (Loader               *loader,
       for (guint i = 0; ids[i] != NULL; i++)
         {
           if (!g_hash_table_contains (loader->top_paths, ids[i]) &&
-              !g_hash_table_contains (own, ids[i]))
+              (own == NULL || !g_hash_table_contains (own, ids[i])))
             {
-              g_autofree char *lang_path = member_path (text_path, lang);
+              g_autofree char *lang_path = member_path2 (path, key, lang);
               report (loader, POISE_PROBLEM_ERROR, lang_path,
                       "placeholder [%s] is not declared", ids[i]);
             }
@@ -797,12 +838,16 @@ read_scenario (Loader               *loader,
   scenario->script = read_text (loader, object, path, "script", FALSE);
   scenario->promise = read_text (loader, object, path, "promise", FALSE);
   scenario->advice = read_text (loader, object, path, "advice", TRUE);
-  read_avoid_list (loader, object, path, scenario->avoid);
+  read_avoid_list (loader, object, path, &scenario->avoid);
   scenario->triggers = read_text (loader, object, path, "triggers", TRUE);
 
-  own_paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  own = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   placeholders = get_array (loader, object, path, "placeholders");
+  /* Most scenarios declare none of their own: no tables for them. */
+  if (placeholders != NULL && placeholders->length > 0)
+    {
+      own_paths = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+      own = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+    }
   for (guint i = 0; placeholders != NULL && i < placeholders->length; i++)
     {
       g_autofree char *array_path = member_path (path, "placeholders");
@@ -841,7 +886,7 @@ read_scenario (Loader               *loader,
     return NULL;
 
   /* Most scenarios declare nothing of their own and share the table. */
-  if (g_hash_table_size (own) == 0)
+  if (own == NULL || g_hash_table_size (own) == 0)
     {
       scenario->placeholders = g_hash_table_ref (loader->top_placeholders);
     }
@@ -869,7 +914,7 @@ read_scenarios (Loader               *loader,
                 PoiseLibrary         *library)
 {
   const PoiseJsonValue *array = get_array (loader, root, "", "scenarios");
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   g_autoptr(GPtrArray) buckets = NULL;
   guint n_categories = g_hash_table_size (loader->categories);
   guint n;
@@ -926,7 +971,7 @@ _poise_library_load (const PoiseJsonValue *root,
   loader.languages = g_ptr_array_new_with_free_func (g_free);
   loader.top_placeholders = g_hash_table_new_full (g_str_hash, g_str_equal,
                                                    g_free, g_object_unref);
-  loader.top_paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  loader.top_paths = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   loader.categories = g_hash_table_new_full (g_str_hash, g_str_equal,
                                              g_free, (GDestroyNotify) category_free);
 
@@ -951,7 +996,7 @@ _poise_library_load (const PoiseJsonValue *root,
       read_top_placeholders (&loader, object);
       read_checklist (&loader, object, library);
       read_categories (&loader, object);
-      read_avoid_list (&loader, object, "", library->avoid);
+      read_avoid_list (&loader, object, "", &library->avoid);
       read_scenarios (&loader, object, library);
     }
 
