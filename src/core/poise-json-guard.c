@@ -678,7 +678,7 @@ has_key (Scanner    *s,
     return g_hash_table_contains (frame->set, key);
 
   for (gsize i = frame->first_slot; i < s->n_slots; i++)
-    if (strcmp (s->slots[i].key, key) == 0)
+    if (s->slots[i].key[0] == key[0] && strcmp (s->slots[i].key, key) == 0)
       return TRUE;
 
   return FALSE;

@@ -58,9 +58,14 @@ _poise_json_value_get_member (const PoiseJsonValue *object,
   if (object->type != POISE_JSON_OBJECT)
     return NULL;
 
+  /* The first byte rules out most keys without a call. */
   for (gsize i = 0; i < object->length; i++)
-    if (strcmp (object->v.members[i].key, key) == 0)
-      return &object->v.members[i].value;
+    {
+      const char *name = object->v.members[i].key;
+
+      if (name[0] == key[0] && strcmp (name, key) == 0)
+        return &object->v.members[i].value;
+    }
 
   return NULL;
 }

@@ -160,11 +160,22 @@ is_valid_id (const char *id)
   return TRUE;
 }
 
+/* Comparing the first byte first skips most strcmp() calls. */
+static inline gboolean
+str_equal (const char *a,
+           const char *b)
+{
+  return a[0] == b[0] && strcmp (a, b) == 0;
+}
+
 static gboolean
 strv_has (const char * const *strv,
           const char         *s)
 {
-  return g_strv_contains (strv, s);
+  for (guint i = 0; strv[i] != NULL; i++)
+    if (str_equal (strv[i], s))
+      return TRUE;
+  return FALSE;
 }
 
 static gboolean
@@ -172,7 +183,7 @@ has_language (Loader     *loader,
               const char *lang)
 {
   for (guint i = 0; i < loader->languages->len; i++)
-    if (strcmp (g_ptr_array_index (loader->languages, i), lang) == 0)
+    if (str_equal (g_ptr_array_index (loader->languages, i), lang))
       return TRUE;
   return FALSE;
 }
