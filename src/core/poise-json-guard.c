@@ -451,18 +451,55 @@ scan_string (Scanner  *s,
     }
 }
 
-/* A string value, copied into the arena. */
+/* Reads a string starting at its opening quote into the arena; sets
+ * *@len to its length in bytes. */
+static const char *
+scan_string_to_arena (Scanner  *s,
+                      gsize    *len,
+                      GError  **error)
+{
+  gsize end = s->pos + 1;
+
+  /* Most strings have no escapes: copy them straight from the input. */
+  while (end < s->length)
+    {
+      guchar c = s->data[end];
+
+      if (c == '"' || c == '\\' || c < 0x20)
+        break;
+      end++;
+    }
+
+  if (end < s->length && s->data[end] == '"')
+    {
+      const char *start = s->data + s->pos + 1;
+
+      *len = end - s->pos - 1;
+      s->pos = end + 1;
+      return arena_strndup (s->doc, start, *len);
+    }
+
+  if (!scan_string (s, s->scratch, error))
+    return NULL;
+
+  *len = s->scratch->len;
+  return arena_strndup (s->doc, s->scratch->str, s->scratch->len);
+}
+
 static gboolean
 scan_string_value (Scanner         *s,
                    PoiseJsonValue  *value,
                    GError         **error)
 {
-  if (!scan_string (s, s->scratch, error))
+  const char *string;
+  gsize len;
+
+  if ((string = scan_string_to_arena (s, &len, error)) == NULL)
     return FALSE;
 
   value->type = POISE_JSON_STRING;
-  value->length = s->scratch->len;
-  value->v.string = arena_strndup (s->doc, s->scratch->str, s->scratch->len);
+  value->length = len;
+  value->v.string = string;
   return TRUE;
 }
 
@@ -714,6 +751,7 @@ scan_key (Scanner  *s,
 {
   Frame *frame = top_frame (s);
   gsize key_start;
+  gsize key_len;
   const char *key;
 
   frame->in_member = FALSE;
@@ -722,16 +760,14 @@ scan_key (Scanner  *s,
     return fail_unexpected (s, error, "a string key");
 
   key_start = s->pos;
-  if (!scan_string (s, s->scratch, error))
+  if ((key = scan_string_to_arena (s, &key_len, error)) == NULL)
     return FALSE;
 
-  if (has_key (s, frame, s->scratch->str))
+  if (has_key (s, frame, key))
     {
       s->pos = key_start;
-      return fail (s, error, POISE_JSON_ERROR_DUPLICATE_KEY, "duplicate key \"%s\"",
-                   s->scratch->str);
+      return fail (s, error, POISE_JSON_ERROR_DUPLICATE_KEY, "duplicate key \"%s\"", key);
     }
-  key = arena_strndup (s->doc, s->scratch->str, s->scratch->len);
   add_key (s, frame, key);
   frame->key = key;
   frame->in_member = TRUE;
