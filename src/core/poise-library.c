@@ -21,6 +21,9 @@ static const PoiseJsonLimits library_limits = {
   POISE_JSON_MAX_DEPTH,
 };
 
+/* Below this, hashing takes less than starting a thread for it. */
+#define CHECKSUM_THREAD_MIN_BYTES (256 * 1024)
+
 PoiseProblem *
 poise_problem_copy (const PoiseProblem *self)
 {
@@ -176,6 +179,36 @@ poise_library_new_from_bytes (GBytes     *bytes,
   return _poise_library_new_from_bytes_with_limits (bytes, &library_limits, problems, error);
 }
 
+static gpointer
+compute_checksum (gpointer data)
+{
+  g_autoptr(GBytes) bytes = data;
+
+  return g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+}
+
+/* SHA-256 of a large library takes about as long as parsing it (GLib
+ * hashes some 250 MB/s), so another core does it meanwhile; NULL when
+ * that is not worth it or not possible. */
+static GThread *
+start_checksum (GBytes                *bytes,
+                const PoiseJsonLimits *limits)
+{
+  gsize length = g_bytes_get_size (bytes);
+  GThread *thread;
+
+  if (length < CHECKSUM_THREAD_MIN_BYTES ||
+      (limits != NULL && limits->max_bytes > 0 && length > limits->max_bytes) ||
+      g_get_num_processors () < 2)
+    return NULL;
+
+  thread = g_thread_try_new ("poise-checksum", compute_checksum, g_bytes_ref (bytes), NULL);
+  if (thread == NULL)
+    g_bytes_unref (bytes);
+
+  return thread;
+}
+
 /**
  * _poise_library_new_from_bytes_with_limits:
  * @limits: the guard's limits instead of the library format's
@@ -193,12 +226,15 @@ _poise_library_new_from_bytes_with_limits (GBytes                *bytes,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *path = NULL;
   g_autoptr(PoiseLibrary) library = NULL;
+  g_autofree char *checksum = NULL;
+  GThread *checksum_thread;
   const char *data;
   gsize length;
 
   g_return_val_if_fail (bytes != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  checksum_thread = start_checksum (bytes, limits);
   found = g_ptr_array_new_with_free_func ((GDestroyNotify) poise_problem_free);
   data = g_bytes_get_data (bytes, &length);
 
@@ -211,8 +247,13 @@ _poise_library_new_from_bytes_with_limits (GBytes                *bytes,
   else
     library = _poise_library_load (_poise_json_document_get_root (doc), found);
 
+  if (checksum_thread != NULL)
+    checksum = g_thread_join (checksum_thread);
+
   if (library == NULL)
     set_error_from_problems (found, error);
+  else if (checksum != NULL)
+    library->sha256 = g_steal_pointer (&checksum);
   else
     library->sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
 
