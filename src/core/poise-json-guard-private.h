@@ -5,6 +5,7 @@
 #pragma once
 
 #include "poise-json-guard.h"
+#include "poise-json-value-private.h"
 
 G_BEGIN_DECLS
 
@@ -13,5 +14,12 @@ gboolean _poise_json_guard_check_at (const char            *data,
                                      const PoiseJsonLimits *limits,
                                      char                 **out_path,
                                      GError               **error);
+
+/* The guard's pass, keeping the tree it builds on the way. */
+PoiseJsonDocument *_poise_json_document_parse (const char            *data,
+                                               gsize                  length,
+                                               const PoiseJsonLimits *limits,
+                                               char                 **out_path,
+                                               GError               **error);
 
 G_END_DECLS

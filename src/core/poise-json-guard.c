@@ -4,9 +4,12 @@
  *
  * json-glib is lenient (comments, hex, single quotes, last duplicate key
  * wins, silently wrapped integers) and recursive (deep nesting overflows the
- * stack).  This scanner walks the input once, without recursion and without
- * building a tree, and rejects everything that is not strict RFC 8259 or
- * that breaks our limits, naming the JSON path and byte offset.
+ * stack).  This scanner walks the input once, without recursion, and rejects
+ * everything that is not strict RFC 8259 or that breaks our limits, naming
+ * the JSON path and byte offset.  On the way it builds a PoiseJsonDocument
+ * (see poise-json-value-private.h), so the library loader needs no second
+ * parser.  Nothing is nested deeper than the depth limit, so the tree is
+ * never built past it either.
  */
 #define G_LOG_DOMAIN "poise-json-guard"
 
@@ -21,22 +24,51 @@
 /* Below this many keys a linear scan beats a hash table. */
 #define LINEAR_KEY_LIMIT 16
 
+/* Arena chunks start small for small documents and double up to this. */
+#define MIN_CHUNK_SIZE (4 * 1024)
+#define MAX_CHUNK_SIZE (1024 * 1024)
+
+typedef struct _Chunk Chunk;
+
+struct _Chunk
+{
+  Chunk *next;
+  gsize  size;   /* keeps the data that follows 16-byte aligned */
+};
+
+struct _PoiseJsonDocument
+{
+  Chunk          *chunks;
+  char           *pos;    /* free space in the first chunk */
+  char           *end;
+  gsize           next_chunk_size;
+  PoiseJsonValue  root;
+};
+
 typedef struct {
   gboolean    is_object;
   gssize      index;   /* arrays: element being read, -1 before the first */
   gboolean    in_member; /* objects: reading the value of the last key */
-  GPtrArray  *keys;    /* objects: keys seen so far, decoded; last = current */
-  GHashTable *set;     /* objects with many keys: the same keys, for lookup */
+  const char *key;     /* objects: the last key, decoded, in the arena */
+  gsize       first_slot;  /* this container's members in Scanner.slots */
+  GHashTable *set;     /* objects with many keys: the keys, for lookup */
 } Frame;
 
 typedef struct {
-  const char *data;
-  gsize       length;
-  gsize       pos;
-  GArray     *stack;   /* Frame */
-  guint       depth;   /* frames in use; the array keeps spare ones */
-  GString    *scratch;
-  char       *error_path;  /* where the first problem is; "" at the root */
+  const char        *data;
+  gsize              length;
+  gsize              pos;
+  GArray            *stack;   /* Frame */
+  guint              depth;   /* frames in use; the array keeps spare ones */
+  GString           *scratch;
+  char              *error_path;  /* where the first problem is; "" at the root */
+  PoiseJsonDocument *doc;
+  /* Members (arrays: key NULL) of every open container, innermost last;
+   * a container's are copied into the arena once it closes and its size
+   * is known. */
+  PoiseJsonMember   *slots;
+  gsize              n_slots;
+  gsize              slots_size;
 } Scanner;
 
 G_DEFINE_QUARK (poise-json-error-quark, poise_json_error)
@@ -44,8 +76,146 @@ G_DEFINE_QUARK (poise-json-error-quark, poise_json_error)
 static void
 frame_clear (Frame *frame)
 {
-  g_clear_pointer (&frame->keys, g_ptr_array_unref);
   g_clear_pointer (&frame->set, g_hash_table_unref);
+}
+
+static gpointer
+arena_alloc (PoiseJsonDocument *doc,
+             gsize              size)
+{
+  Chunk *chunk;
+  char *p;
+
+  size = (size + 7) & ~(gsize) 7;
+
+  if ((gsize) (doc->end - doc->pos) >= size)
+    {
+      p = doc->pos;
+      doc->pos += size;
+      return p;
+    }
+
+  /* A large block gets a chunk of its own, so the current one stays in use. */
+  if (size > MAX_CHUNK_SIZE / 4)
+    {
+      chunk = g_malloc (sizeof (Chunk) + size);
+      chunk->size = size;
+      if (doc->chunks != NULL)
+        {
+          chunk->next = doc->chunks->next;
+          doc->chunks->next = chunk;
+        }
+      else
+        {
+          chunk->next = NULL;
+          doc->chunks = chunk;
+        }
+      return (char *) chunk + sizeof (Chunk);
+    }
+
+  chunk = g_malloc (sizeof (Chunk) + doc->next_chunk_size);
+  chunk->size = doc->next_chunk_size;
+  chunk->next = doc->chunks;
+  doc->chunks = chunk;
+  doc->pos = (char *) chunk + sizeof (Chunk);
+  doc->end = doc->pos + chunk->size;
+  doc->next_chunk_size = MIN (doc->next_chunk_size * 2, MAX_CHUNK_SIZE);
+
+  p = doc->pos;
+  doc->pos += size;
+  return p;
+}
+
+static const char *
+arena_strndup (PoiseJsonDocument *doc,
+               const char        *str,
+               gsize              len)
+{
+  char *copy = arena_alloc (doc, len + 1);
+
+  memcpy (copy, str, len);
+  copy[len] = '\0';
+  return copy;
+}
+
+static PoiseJsonDocument *
+document_new (void)
+{
+  PoiseJsonDocument *doc = g_new0 (PoiseJsonDocument, 1);
+
+  doc->next_chunk_size = MIN_CHUNK_SIZE;
+  return doc;
+}
+
+/**
+ * _poise_json_document_free:
+ *
+ * Frees the whole tree at once: a few chunks, however many nodes.
+ */
+void
+_poise_json_document_free (PoiseJsonDocument *self)
+{
+  Chunk *chunk;
+
+  if (self == NULL)
+    return;
+
+  chunk = self->chunks;
+  while (chunk != NULL)
+    {
+      Chunk *next = chunk->next;
+
+      g_free (chunk);
+      chunk = next;
+    }
+
+  g_free (self);
+}
+
+/**
+ * _poise_json_document_get_root:
+ *
+ * Returns: (transfer none): the document's value; valid until the
+ *   document is freed
+ */
+const PoiseJsonValue *
+_poise_json_document_get_root (const PoiseJsonDocument *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return &self->root;
+}
+
+/* A new member (arrays: element) of the innermost container. */
+static PoiseJsonMember *
+push_slot (Scanner    *s,
+           const char *key)
+{
+  PoiseJsonMember *slot;
+
+  if (s->n_slots == s->slots_size)
+    {
+      s->slots_size = MAX (s->slots_size * 2, 64);
+      s->slots = g_renew (PoiseJsonMember, s->slots, s->slots_size);
+    }
+
+  slot = &s->slots[s->n_slots++];
+  slot->key = key;
+  slot->value.type = POISE_JSON_NULL;
+  slot->value.length = 0;
+  return slot;
+}
+
+/* Puts a complete value where it belongs: its container's last slot, or
+ * the root. */
+static void
+store_value (Scanner              *s,
+             const PoiseJsonValue *value)
+{
+  if (s->depth > 0)
+    s->slots[s->n_slots - 1].value = *value;
+  else
+    s->doc->root = *value;
 }
 
 static char *
@@ -63,7 +233,7 @@ build_path (Scanner *s)
             break;
           if (path->len > 0)
             g_string_append_c (path, '.');
-          g_string_append (path, g_ptr_array_index (frame->keys, frame->keys->len - 1));
+          g_string_append (path, frame->key);
         }
       else
         {
@@ -164,8 +334,8 @@ read_hex4 (Scanner  *s,
   return TRUE;
 }
 
-/* Reads a string starting at its opening quote.  If @decoded is not NULL the
- * unescaped text is stored there (for keys, which must compare decoded). */
+/* Reads a string starting at its opening quote and stores the unescaped
+ * text in @decoded. */
 static gboolean
 scan_string (Scanner  *s,
              GString  *decoded,
@@ -174,8 +344,7 @@ scan_string (Scanner  *s,
   g_assert (s->data[s->pos] == '"');
   s->pos++;
 
-  if (decoded != NULL)
-    g_string_truncate (decoded, 0);
+  g_string_truncate (decoded, 0);
 
   for (;;)
     {
@@ -191,8 +360,7 @@ scan_string (Scanner  *s,
           s->pos++;
         }
 
-      if (decoded != NULL)
-        g_string_append_len (decoded, s->data + start, s->pos - start);
+      g_string_append_len (decoded, s->data + start, s->pos - start);
 
       if (s->pos >= s->length)
         return fail (s, error, POISE_JSON_ERROR_SYNTAX, "unterminated string");
@@ -258,8 +426,7 @@ scan_string (Scanner  *s,
               ch = 0x10000 + ((ch - 0xD800) << 10) + (low - 0xDC00);
             }
 
-          if (decoded != NULL)
-            g_string_append_unichar (decoded, ch);
+          g_string_append_unichar (decoded, ch);
           continue;
         }
 
@@ -280,14 +447,66 @@ scan_string (Scanner  *s,
         }
 
       s->pos++;
-      if (decoded != NULL)
-        g_string_append_c (decoded, c);
+      g_string_append_c (decoded, c);
     }
 }
 
+/* Reads a string starting at its opening quote into the arena; sets
+ * *@len to its length in bytes. */
+static const char *
+scan_string_to_arena (Scanner  *s,
+                      gsize    *len,
+                      GError  **error)
+{
+  gsize end = s->pos + 1;
+
+  /* Most strings have no escapes: copy them straight from the input. */
+  while (end < s->length)
+    {
+      guchar c = s->data[end];
+
+      if (c == '"' || c == '\\' || c < 0x20)
+        break;
+      end++;
+    }
+
+  if (end < s->length && s->data[end] == '"')
+    {
+      const char *start = s->data + s->pos + 1;
+
+      *len = end - s->pos - 1;
+      s->pos = end + 1;
+      return arena_strndup (s->doc, start, *len);
+    }
+
+  if (!scan_string (s, s->scratch, error))
+    return NULL;
+
+  *len = s->scratch->len;
+  return arena_strndup (s->doc, s->scratch->str, s->scratch->len);
+}
+
 static gboolean
-scan_number (Scanner  *s,
-             GError  **error)
+scan_string_value (Scanner         *s,
+                   PoiseJsonValue  *value,
+                   GError         **error)
+{
+  const char *string;
+  gsize len;
+
+  if ((string = scan_string_to_arena (s, &len, error)) == NULL)
+    return FALSE;
+
+  value->type = POISE_JSON_STRING;
+  value->length = len;
+  value->v.string = string;
+  return TRUE;
+}
+
+static gboolean
+scan_number (Scanner         *s,
+             PoiseJsonValue  *value,
+             GError         **error)
 {
   gsize start = s->pos;
   gsize int_start;
@@ -345,6 +564,7 @@ scan_number (Scanner  *s,
   if (is_integer)
     {
       gboolean too_big = int_digits > 16;
+      guint64 magnitude = 0;
 
       if (!too_big)
         {
@@ -352,7 +572,8 @@ scan_number (Scanner  *s,
 
           memcpy (digits, s->data + int_start, int_digits);
           digits[int_digits] = '\0';
-          too_big = g_ascii_strtoull (digits, NULL, 10) > MAX_SAFE_INTEGER;
+          magnitude = g_ascii_strtoull (digits, NULL, 10);
+          too_big = magnitude > MAX_SAFE_INTEGER;
         }
 
       if (too_big)
@@ -361,15 +582,36 @@ scan_number (Scanner  *s,
           return fail (s, error, POISE_JSON_ERROR_NUMBER_RANGE,
                        "integer out of range (beyond ±2^53)");
         }
+
+      value->type = POISE_JSON_INTEGER;
+      value->v.integer = s->data[start] == '-' ? -(gint64) magnitude : (gint64) magnitude;
+    }
+  else
+    {
+      gsize len = s->pos - start;
+      char buffer[64];
+      g_autofree char *heap = NULL;
+      char *text = buffer;
+
+      /* g_ascii_strtod() wants a nul-terminated copy. */
+      if (len >= sizeof buffer)
+        text = heap = g_malloc (len + 1);
+      memcpy (text, s->data + start, len);
+      text[len] = '\0';
+
+      value->type = POISE_JSON_DOUBLE;
+      value->v.number = g_ascii_strtod (text, NULL);
     }
 
+  value->length = 0;
   return TRUE;
 }
 
 static gboolean
-scan_literal (Scanner    *s,
-              const char *word,
-              GError    **error)
+scan_literal (Scanner         *s,
+              const char      *word,
+              PoiseJsonValue  *value,
+              GError         **error)
 {
   gsize len = strlen (word);
 
@@ -377,6 +619,16 @@ scan_literal (Scanner    *s,
     return fail_unexpected (s, error, "a value");
 
   s->pos += len;
+  value->length = 0;
+  if (word[0] == 'n')
+    {
+      value->type = POISE_JSON_NULL;
+    }
+  else
+    {
+      value->type = POISE_JSON_BOOLEAN;
+      value->v.boolean = word[0] == 't';
+    }
   return TRUE;
 }
 
@@ -401,16 +653,11 @@ push_frame (Scanner        *s,
   frame->is_object = is_object;
   frame->index = -1;
   frame->in_member = FALSE;
-  if (is_object)
-    {
-      /* Frames are reused, so an object costs no allocation after the first. */
-      if (frame->keys == NULL)
-        frame->keys = g_ptr_array_new_with_free_func (g_free);
-      else
-        g_ptr_array_set_size (frame->keys, 0);
-      if (frame->set != NULL)
-        g_hash_table_remove_all (frame->set);
-    }
+  frame->key = NULL;
+  frame->first_slot = s->n_slots;
+  /* Frames are reused, so a large object's set is allocated once. */
+  if (is_object && frame->set != NULL)
+    g_hash_table_remove_all (frame->set);
 
   s->depth++;
   s->pos++;
@@ -423,38 +670,77 @@ top_frame (Scanner *s)
   return s->depth > 0 ? &g_array_index (s->stack, Frame, s->depth - 1) : NULL;
 }
 
+/* Closes the innermost container: its members move from the slots into
+ * the arena, and it becomes a value of its parent. */
+static void
+pop_frame (Scanner *s)
+{
+  Frame *frame = top_frame (s);
+  gsize n = s->n_slots - frame->first_slot;
+  PoiseJsonMember *members = s->slots + frame->first_slot;
+  PoiseJsonValue value = { 0, };
+
+  value.length = n;
+  if (frame->is_object)
+    {
+      value.type = POISE_JSON_OBJECT;
+      if (n > 0)
+        {
+          value.v.members = arena_alloc (s->doc, n * sizeof (PoiseJsonMember));
+          memcpy (value.v.members, members, n * sizeof (PoiseJsonMember));
+        }
+    }
+  else
+    {
+      value.type = POISE_JSON_ARRAY;
+      if (n > 0)
+        {
+          value.v.items = arena_alloc (s->doc, n * sizeof (PoiseJsonValue));
+          for (gsize i = 0; i < n; i++)
+            value.v.items[i] = members[i].value;
+        }
+    }
+
+  s->n_slots = frame->first_slot;
+  s->depth--;
+  store_value (s, &value);
+}
+
 static gboolean
-has_key (Frame      *frame,
+has_key (Scanner    *s,
+         Frame      *frame,
          const char *key)
 {
   if (frame->set != NULL && g_hash_table_size (frame->set) > 0)
     return g_hash_table_contains (frame->set, key);
 
-  for (guint i = 0; i < frame->keys->len; i++)
-    if (strcmp (g_ptr_array_index (frame->keys, i), key) == 0)
+  for (gsize i = frame->first_slot; i < s->n_slots; i++)
+    if (s->slots[i].key[0] == key[0] && strcmp (s->slots[i].key, key) == 0)
       return TRUE;
 
   return FALSE;
 }
 
 static void
-add_key (Frame      *frame,
+add_key (Scanner    *s,
+         Frame      *frame,
          const char *key)
 {
-  char *copy = g_strdup (key);
+  gsize n_keys;
 
-  g_ptr_array_add (frame->keys, copy);
+  push_slot (s, key);
+  n_keys = s->n_slots - frame->first_slot;
 
-  if (frame->keys->len == LINEAR_KEY_LIMIT)
+  if (n_keys == LINEAR_KEY_LIMIT)
     {
       if (frame->set == NULL)
         frame->set = g_hash_table_new (g_str_hash, g_str_equal);
-      for (guint i = 0; i < frame->keys->len; i++)
-        g_hash_table_add (frame->set, g_ptr_array_index (frame->keys, i));
+      for (gsize i = frame->first_slot; i < s->n_slots; i++)
+        g_hash_table_add (frame->set, (gpointer) s->slots[i].key);
     }
-  else if (frame->keys->len > LINEAR_KEY_LIMIT)
+  else if (n_keys > LINEAR_KEY_LIMIT)
     {
-      g_hash_table_add (frame->set, copy);
+      g_hash_table_add (frame->set, (gpointer) key);
     }
 }
 
@@ -465,6 +751,8 @@ scan_key (Scanner  *s,
 {
   Frame *frame = top_frame (s);
   gsize key_start;
+  gsize key_len;
+  const char *key;
 
   frame->in_member = FALSE;
   skip_whitespace (s);
@@ -472,16 +760,16 @@ scan_key (Scanner  *s,
     return fail_unexpected (s, error, "a string key");
 
   key_start = s->pos;
-  if (!scan_string (s, s->scratch, error))
+  if ((key = scan_string_to_arena (s, &key_len, error)) == NULL)
     return FALSE;
 
-  if (has_key (frame, s->scratch->str))
+  if (has_key (s, frame, key))
     {
       s->pos = key_start;
-      return fail (s, error, POISE_JSON_ERROR_DUPLICATE_KEY, "duplicate key \"%s\"",
-                   s->scratch->str);
+      return fail (s, error, POISE_JSON_ERROR_DUPLICATE_KEY, "duplicate key \"%s\"", key);
     }
-  add_key (frame, s->scratch->str);
+  add_key (s, frame, key);
+  frame->key = key;
   frame->in_member = TRUE;
 
   skip_whitespace (s);
@@ -503,6 +791,7 @@ scan_document (Scanner  *s,
 
   for (;;)
     {
+      PoiseJsonValue value = { 0, };
       Frame *frame;
 
       /* A value is expected here. */
@@ -519,7 +808,7 @@ scan_document (Scanner  *s,
           if (s->pos < s->length && s->data[s->pos] == '}')
             {
               s->pos++;
-              s->depth--;
+              pop_frame (s);
               break;
             }
           if (!scan_key (s, error))
@@ -533,36 +822,42 @@ scan_document (Scanner  *s,
           if (s->pos < s->length && s->data[s->pos] == ']')
             {
               s->pos++;
-              s->depth--;
+              pop_frame (s);
               break;
             }
           top_frame (s)->index = 0;
+          push_slot (s, NULL);
           continue;
 
         case '"':
-          if (!scan_string (s, NULL, error))
+          if (!scan_string_value (s, &value, error))
             return FALSE;
+          store_value (s, &value);
           break;
 
         case '-': case '0': case '1': case '2': case '3': case '4':
         case '5': case '6': case '7': case '8': case '9':
-          if (!scan_number (s, error))
+          if (!scan_number (s, &value, error))
             return FALSE;
+          store_value (s, &value);
           break;
 
         case 't':
-          if (!scan_literal (s, "true", error))
+          if (!scan_literal (s, "true", &value, error))
             return FALSE;
+          store_value (s, &value);
           break;
 
         case 'f':
-          if (!scan_literal (s, "false", error))
+          if (!scan_literal (s, "false", &value, error))
             return FALSE;
+          store_value (s, &value);
           break;
 
         case 'n':
-          if (!scan_literal (s, "null", error))
+          if (!scan_literal (s, "null", &value, error))
             return FALSE;
+          store_value (s, &value);
           break;
 
         default:
@@ -601,6 +896,7 @@ scan_document (Scanner  *s,
               else
                 {
                   frame->index++;
+                  push_slot (s, NULL);
                 }
               break;
             }
@@ -608,13 +904,89 @@ scan_document (Scanner  *s,
           if (s->pos < s->length && s->data[s->pos] == close)
             {
               s->pos++;
-              s->depth--;
+              pop_frame (s);
               continue;
             }
 
           return fail_unexpected (s, error, frame->is_object ? "',' or '}'" : "',' or ']'");
         }
     }
+}
+
+/**
+ * _poise_json_document_parse:
+ * @data: the input, not necessarily nul-terminated
+ * @length: its length in bytes
+ * @limits: (nullable): as for poise_json_guard_check()
+ * @out_path: (out) (optional): where the problem is, "" for the whole input
+ * @error: return location for a #PoiseJsonError
+ *
+ * The guard's single pass, keeping the tree it builds.  Errors are those of
+ * poise_json_guard_check(), but the message does not start with the path;
+ * the library validator keeps the two apart.
+ *
+ * Returns: (transfer full) (nullable): the document, or %NULL on error
+ */
+PoiseJsonDocument *
+_poise_json_document_parse (const char            *data,
+                            gsize                  length,
+                            const PoiseJsonLimits *limits,
+                            char                 **out_path,
+                            GError               **error)
+{
+  gsize max_bytes = limits != NULL ? limits->max_bytes : 0;
+  guint max_depth = limits != NULL && limits->max_depth > 0 ? limits->max_depth
+                                                             : POISE_JSON_MAX_DEPTH;
+  const char *invalid = NULL;
+  g_autoptr(PoiseJsonDocument) doc = NULL;
+  Scanner s = { 0, };
+  gboolean ret;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (out_path != NULL)
+    *out_path = NULL;
+
+  if (max_bytes > 0 && length > max_bytes)
+    {
+      g_set_error (error, POISE_JSON_ERROR, POISE_JSON_ERROR_TOO_LARGE,
+                   "input is %" G_GSIZE_FORMAT " bytes, more than the limit of %"
+                   G_GSIZE_FORMAT " bytes", length, max_bytes);
+      if (out_path != NULL)
+        *out_path = g_strdup ("");
+      return NULL;
+    }
+
+  /* Checked up front so the scanner can step over string bytes blindly. */
+  if (!g_utf8_validate_len (data, length, &invalid))
+    {
+      g_set_error (error, POISE_JSON_ERROR, POISE_JSON_ERROR_INVALID_UTF8,
+                   "invalid UTF-8 (byte %" G_GSIZE_FORMAT ")", (gsize) (invalid - data));
+      if (out_path != NULL)
+        *out_path = g_strdup ("");
+      return NULL;
+    }
+
+  doc = document_new ();
+  s.data = data;
+  s.length = length;
+  s.stack = g_array_new (FALSE, TRUE, sizeof (Frame));
+  g_array_set_clear_func (s.stack, (GDestroyNotify) frame_clear);
+  s.scratch = g_string_new (NULL);
+  s.doc = doc;
+
+  ret = scan_document (&s, max_depth, error);
+
+  g_array_unref (s.stack);
+  g_string_free (s.scratch, TRUE);
+  g_free (s.slots);
+
+  if (out_path != NULL)
+    *out_path = g_steal_pointer (&s.error_path);
+  g_free (s.error_path);
+
+  return ret ? g_steal_pointer (&doc) : NULL;
 }
 
 /**
@@ -631,55 +1003,10 @@ _poise_json_guard_check_at (const char            *data,
                             char                 **out_path,
                             GError               **error)
 {
-  gsize max_bytes = limits != NULL ? limits->max_bytes : 0;
-  guint max_depth = limits != NULL && limits->max_depth > 0 ? limits->max_depth
-                                                             : POISE_JSON_MAX_DEPTH;
-  const char *invalid = NULL;
-  Scanner s = { 0, };
-  gboolean ret;
+  g_autoptr(PoiseJsonDocument) doc = NULL;
 
-  g_return_val_if_fail (data != NULL || length == 0, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (out_path != NULL)
-    *out_path = NULL;
-
-  if (max_bytes > 0 && length > max_bytes)
-    {
-      g_set_error (error, POISE_JSON_ERROR, POISE_JSON_ERROR_TOO_LARGE,
-                   "input is %" G_GSIZE_FORMAT " bytes, more than the limit of %"
-                   G_GSIZE_FORMAT " bytes", length, max_bytes);
-      if (out_path != NULL)
-        *out_path = g_strdup ("");
-      return FALSE;
-    }
-
-  /* Checked up front so the scanner can step over string bytes blindly. */
-  if (!g_utf8_validate_len (data, length, &invalid))
-    {
-      g_set_error (error, POISE_JSON_ERROR, POISE_JSON_ERROR_INVALID_UTF8,
-                   "invalid UTF-8 (byte %" G_GSIZE_FORMAT ")", (gsize) (invalid - data));
-      if (out_path != NULL)
-        *out_path = g_strdup ("");
-      return FALSE;
-    }
-
-  s.data = data;
-  s.length = length;
-  s.stack = g_array_new (FALSE, TRUE, sizeof (Frame));
-  g_array_set_clear_func (s.stack, (GDestroyNotify) frame_clear);
-  s.scratch = g_string_new (NULL);
-
-  ret = scan_document (&s, max_depth, error);
-
-  g_array_unref (s.stack);
-  g_string_free (s.scratch, TRUE);
-
-  if (out_path != NULL)
-    *out_path = g_steal_pointer (&s.error_path);
-  g_free (s.error_path);
-
-  return ret;
+  doc = _poise_json_document_parse (data, length, limits, out_path, error);
+  return doc != NULL;
 }
 
 /**

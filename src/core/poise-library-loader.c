@@ -6,6 +6,9 @@
  * first mistake: it walks the whole document, reports every problem with
  * its JSON path, and builds the objects as it goes.  The result is thrown
  * away if any problem is an error.
+ *
+ * It reads the tree the JSON guard built (poise-json-value-private.h), so
+ * the problems within an object come in document order.
  */
 #define G_LOG_DOMAIN "poise-library-loader"
 
@@ -104,35 +107,44 @@ index_path (const char *parent,
   return g_strdup_printf ("%s[%u]", parent, index);
 }
 
-static const char *
-describe (JsonNode *node)
+/* @parent.@key.@sub.  Paths are only built for problems: most texts have
+ * none, and building theirs up front took a good part of the load. */
+static char *
+member_path2 (const char *parent,
+              const char *key,
+              const char *sub)
 {
-  switch (json_node_get_node_type (node))
+  g_autofree char *first = member_path (parent, key);
+
+  return member_path (first, sub);
+}
+
+static const char *
+describe (const PoiseJsonValue *node)
+{
+  switch (node->type)
     {
-    case JSON_NODE_OBJECT:
+    case POISE_JSON_OBJECT:
       return "an object";
-    case JSON_NODE_ARRAY:
+    case POISE_JSON_ARRAY:
       return "an array";
-    case JSON_NODE_NULL:
+    case POISE_JSON_NULL:
       return "null";
-    case JSON_NODE_VALUE:
+    case POISE_JSON_STRING:
+      return "a string";
+    case POISE_JSON_BOOLEAN:
+      return "a boolean";
+    case POISE_JSON_INTEGER:
+    case POISE_JSON_DOUBLE:
     default:
-      switch (json_node_get_value_type (node))
-        {
-        case G_TYPE_STRING:
-          return "a string";
-        case G_TYPE_BOOLEAN:
-          return "a boolean";
-        default:
-          return "a number";
-        }
+      return "a number";
     }
 }
 
 static gboolean
-is_string (JsonNode *node)
+is_string (const PoiseJsonValue *node)
 {
-  return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
+  return node->type == POISE_JSON_STRING;
 }
 
 static gboolean
@@ -148,11 +160,22 @@ is_valid_id (const char *id)
   return TRUE;
 }
 
+/* Comparing the first byte first skips most strcmp() calls. */
+static inline gboolean
+str_equal (const char *a,
+           const char *b)
+{
+  return a[0] == b[0] && strcmp (a, b) == 0;
+}
+
 static gboolean
 strv_has (const char * const *strv,
           const char         *s)
 {
-  return g_strv_contains (strv, s);
+  for (guint i = 0; strv[i] != NULL; i++)
+    if (str_equal (strv[i], s))
+      return TRUE;
+  return FALSE;
 }
 
 static gboolean
@@ -160,70 +183,72 @@ has_language (Loader     *loader,
               const char *lang)
 {
   for (guint i = 0; i < loader->languages->len; i++)
-    if (strcmp (g_ptr_array_index (loader->languages, i), lang) == 0)
+    if (str_equal (g_ptr_array_index (loader->languages, i), lang))
       return TRUE;
   return FALSE;
 }
 
-static JsonObject *
-expect_object (Loader     *loader,
-               JsonNode   *node,
-               const char *path)
+static const PoiseJsonValue *
+expect_object (Loader               *loader,
+               const PoiseJsonValue *node,
+               const char           *path)
 {
-  if (!JSON_NODE_HOLDS_OBJECT (node))
+  if (node->type != POISE_JSON_OBJECT)
     {
       report (loader, POISE_PROBLEM_ERROR, path, "expected an object, got %s", describe (node));
       return NULL;
     }
-  return json_node_get_object (node);
+  return node;
 }
 
 /* Reports unknown keys and missing required ones; the members are then
  * read with the getters below, which stay quiet about absent keys. */
 static void
-check_keys (Loader             *loader,
-            JsonObject         *object,
-            const char         *path,
-            const char * const *allowed,
-            const char * const *required)
+check_keys (Loader               *loader,
+            const PoiseJsonValue *object,
+            const char           *path,
+            const char * const   *allowed,
+            const char * const   *required)
 {
-  JsonObjectIter iter;
-  const char *key;
+  for (gsize i = 0; i < object->length; i++)
+    {
+      const char *key = object->v.members[i].key;
 
-  json_object_iter_init (&iter, object);
-  while (json_object_iter_next (&iter, &key, NULL))
-    if (!strv_has (allowed, key))
-      report (loader, POISE_PROBLEM_ERROR, path, "unknown key \"%s\"", key);
+      if (!strv_has (allowed, key))
+        report (loader, POISE_PROBLEM_ERROR, path, "unknown key \"%s\"", key);
+    }
 
   for (guint i = 0; required[i] != NULL; i++)
-    if (!json_object_has_member (object, required[i]))
+    if (!_poise_json_value_has_member (object, required[i]))
       report (loader, POISE_PROBLEM_ERROR, path, "missing required field \"%s\"", required[i]);
 }
 
 static const char *
-get_string (Loader     *loader,
-            JsonObject *object,
-            const char *path,
-            const char *key)
+get_string (Loader               *loader,
+            const PoiseJsonValue *object,
+            const char           *path,
+            const char           *key)
 {
-  JsonNode *node = json_object_get_member (object, key);
-  g_autofree char *key_path = NULL;
+  const PoiseJsonValue *node = _poise_json_value_get_member (object, key);
   const char *value;
 
   if (node == NULL)
     return NULL;
 
-  key_path = member_path (path, key);
   if (!is_string (node))
     {
+      g_autofree char *key_path = member_path (path, key);
+
       report (loader, POISE_PROBLEM_ERROR, key_path, "expected a string, got %s",
               describe (node));
       return NULL;
     }
 
-  value = json_node_get_string (node);
+  value = node->v.string;
   if (value[0] == '\0')
     {
+      g_autofree char *key_path = member_path (path, key);
+
       report (loader, POISE_PROBLEM_ERROR, key_path, "empty string");
       return NULL;
     }
@@ -232,17 +257,17 @@ get_string (Loader     *loader,
 }
 
 static gboolean
-get_boolean (Loader     *loader,
-             JsonObject *object,
-             const char *path,
-             const char *key)
+get_boolean (Loader               *loader,
+             const PoiseJsonValue *object,
+             const char           *path,
+             const char           *key)
 {
-  JsonNode *node = json_object_get_member (object, key);
+  const PoiseJsonValue *node = _poise_json_value_get_member (object, key);
 
   if (node == NULL)
     return FALSE;
 
-  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+  if (node->type != POISE_JSON_BOOLEAN)
     {
       g_autofree char *key_path = member_path (path, key);
 
@@ -251,21 +276,21 @@ get_boolean (Loader     *loader,
       return FALSE;
     }
 
-  return json_node_get_boolean (node);
+  return node->v.boolean;
 }
 
-static JsonArray *
-get_array (Loader     *loader,
-           JsonObject *object,
-           const char *path,
-           const char *key)
+static const PoiseJsonValue *
+get_array (Loader               *loader,
+           const PoiseJsonValue *object,
+           const char           *path,
+           const char           *key)
 {
-  JsonNode *node = json_object_get_member (object, key);
+  const PoiseJsonValue *node = _poise_json_value_get_member (object, key);
 
   if (node == NULL)
     return NULL;
 
-  if (!JSON_NODE_HOLDS_ARRAY (node))
+  if (node->type != POISE_JSON_ARRAY)
     {
       g_autofree char *key_path = member_path (path, key);
 
@@ -274,17 +299,17 @@ get_array (Loader     *loader,
       return NULL;
     }
 
-  return json_node_get_array (node);
+  return node;
 }
 
-/* Reads "id", checking its form and that it is unique in @seen
- * (id → path of the first one). */
+/* Reads "id", checking its form and that it is unique in @seen (id →
+ * path of the first one; the ids are the document's, not copies). */
 static const char *
-get_id (Loader     *loader,
-        JsonObject *object,
-        const char *path,
-        const char *key,
-        GHashTable *seen)
+get_id (Loader               *loader,
+        const PoiseJsonValue *object,
+        const char           *path,
+        const char           *key,
+        GHashTable           *seen)
 {
   const char *id = get_string (loader, object, path, key);
   g_autofree char *id_path = NULL;
@@ -309,7 +334,7 @@ get_id (Loader     *loader,
                   id, first);
           return NULL;
         }
-      g_hash_table_insert (seen, g_strdup (id), g_steal_pointer (&id_path));
+      g_hash_table_insert (seen, (gpointer) id, g_steal_pointer (&id_path));
     }
 
   return id;
@@ -326,39 +351,38 @@ language_name (const char *code)
 
 /* A Text (@is_list FALSE) or Text list; NULL when absent or wrong. */
 static PoiseLocalized *
-read_text (Loader     *loader,
-           JsonObject *object,
-           const char *path,
-           const char *key,
-           gboolean    is_list)
+read_text (Loader               *loader,
+           const PoiseJsonValue *object,
+           const char           *path,
+           const char           *key,
+           gboolean              is_list)
 {
-  JsonNode *node = json_object_get_member (object, key);
-  g_autofree char *text_path = NULL;
+  const PoiseJsonValue *node = _poise_json_value_get_member (object, key);
   g_autoptr(PoiseLocalized) text = NULL;
-  JsonObjectIter iter;
-  const char *lang;
-  JsonNode *value;
   guint errors_before = loader->n_errors;
 
   if (node == NULL)
     return NULL;
 
-  text_path = member_path (path, key);
-  if (!JSON_NODE_HOLDS_OBJECT (node))
+  if (node->type != POISE_JSON_OBJECT)
     {
+      g_autofree char *text_path = member_path (path, key);
+
       report (loader, POISE_PROBLEM_ERROR, text_path, "expected a %s object, got %s",
               is_list ? "Text list" : "Text", describe (node));
       return NULL;
     }
 
   text = poise_localized_new ();
-  json_object_iter_init (&iter, json_node_get_object (node));
-  while (json_object_iter_next (&iter, &lang, &value))
+  for (gsize m = 0; m < node->length; m++)
     {
-      g_autofree char *lang_path = member_path (text_path, lang);
+      const char *lang = node->v.members[m].key;
+      const PoiseJsonValue *value = &node->v.members[m].value;
 
       if (!has_language (loader, lang))
         {
+          g_autofree char *lang_path = member_path2 (path, key, lang);
+
           report (loader, POISE_PROBLEM_ERROR, lang_path,
                   "language \"%s\" is not listed in \"languages\"", lang);
           continue;
@@ -366,31 +390,47 @@ read_text (Loader     *loader,
 
       if (!is_list)
         {
-          if (!is_string (value))
-            report (loader, POISE_PROBLEM_ERROR, lang_path, "expected a string, got %s",
-                    describe (value));
-          else if (json_node_get_string (value)[0] == '\0')
-            report (loader, POISE_PROBLEM_ERROR, lang_path, "empty text");
+          if (is_string (value) && value->v.string[0] != '\0')
+            {
+              poise_localized_set (text, lang, value->v.string);
+            }
           else
-            poise_localized_set (text, lang, json_node_get_string (value));
+            {
+              g_autofree char *lang_path = member_path2 (path, key, lang);
+
+              if (!is_string (value))
+                report (loader, POISE_PROBLEM_ERROR, lang_path, "expected a string, got %s",
+                        describe (value));
+              else
+                report (loader, POISE_PROBLEM_ERROR, lang_path, "empty text");
+            }
         }
-      else if (!JSON_NODE_HOLDS_ARRAY (value))
+      else if (value->type != POISE_JSON_ARRAY)
         {
+          g_autofree char *lang_path = member_path2 (path, key, lang);
+
           report (loader, POISE_PROBLEM_ERROR, lang_path, "expected an array of strings, got %s",
                   describe (value));
         }
       else
         {
-          JsonArray *array = json_node_get_array (value);
-          guint n = json_array_get_length (array);
-          g_autoptr(GPtrArray) items = g_ptr_array_sized_new (n + 1);
+          guint n = value->length;
+          const char *stack_items[16];
+          g_autofree const char **heap_items = NULL;
+          const char **items = stack_items;
+          guint n_items = 0;
+
+          /* Lists are short; the heap only for long ones. */
+          if (n + 1 > G_N_ELEMENTS (stack_items))
+            items = heap_items = g_new (const char *, n + 1);
 
           for (guint i = 0; i < n; i++)
             {
-              JsonNode *item = json_array_get_element (array, i);
+              const PoiseJsonValue *item = &value->v.items[i];
 
-              if (!is_string (item) || json_node_get_string (item)[0] == '\0')
+              if (!is_string (item) || item->v.string[0] == '\0')
                 {
+                  g_autofree char *lang_path = member_path2 (path, key, lang);
                   g_autofree char *item_path = index_path (lang_path, i);
 
                   if (!is_string (item))
@@ -400,31 +440,32 @@ read_text (Loader     *loader,
                     report (loader, POISE_PROBLEM_ERROR, item_path, "empty text");
                   continue;
                 }
-              g_ptr_array_add (items, (gpointer) json_node_get_string (item));
+              items[n_items++] = item->v.string;
             }
-          g_ptr_array_add (items, NULL);
-          poise_localized_set_list (text, lang, (const char * const *) items->pdata);
+          items[n_items] = NULL;
+          poise_localized_set_list (text, lang, items);
         }
     }
 
   if (!poise_localized_has (text, POISE_FALLBACK_LANGUAGE) &&
-      !json_object_has_member (json_node_get_object (node), POISE_FALLBACK_LANGUAGE))
+      !_poise_json_value_has_member (node, POISE_FALLBACK_LANGUAGE))
     {
-      g_autofree char *en_path = member_path (text_path, POISE_FALLBACK_LANGUAGE);
+      g_autofree char *en_path = member_path2 (path, key, POISE_FALLBACK_LANGUAGE);
       report (loader, POISE_PROBLEM_ERROR, en_path, "missing English text");
     }
 
   for (guint i = 0; i < loader->languages->len; i++)
     {
       const char *wanted = g_ptr_array_index (loader->languages, i);
-      const char *name = language_name (wanted);
+      const char *name;
       g_autofree char *lang_path = NULL;
 
       if (strcmp (wanted, POISE_FALLBACK_LANGUAGE) == 0 ||
-          json_object_has_member (json_node_get_object (node), wanted))
+          _poise_json_value_has_member (node, wanted))
         continue;
 
-      lang_path = member_path (text_path, wanted);
+      name = language_name (wanted);
+      lang_path = member_path2 (path, key, wanted);
       if (name != NULL)
         report (loader, POISE_PROBLEM_INCOMPLETE, lang_path,
                 "missing %s text (falls back to English)", name);
@@ -437,16 +478,16 @@ read_text (Loader     *loader,
 }
 
 static void
-read_languages (Loader     *loader,
-                JsonObject *root)
+read_languages (Loader               *loader,
+                const PoiseJsonValue *root)
 {
-  JsonArray *array = get_array (loader, root, "", "languages");
-  guint n = array != NULL ? json_array_get_length (array) : 0;
+  const PoiseJsonValue *array = get_array (loader, root, "", "languages");
+  guint n = array != NULL ? array->length : 0;
   gboolean has_en = FALSE;
 
   for (guint i = 0; i < n; i++)
     {
-      JsonNode *item = json_array_get_element (array, i);
+      const PoiseJsonValue *item = &array->v.items[i];
       g_autofree char *item_path = index_path ("languages", i);
       const char *code;
 
@@ -457,7 +498,7 @@ read_languages (Loader     *loader,
           continue;
         }
 
-      code = json_node_get_string (item);
+      code = item->v.string;
       if (!is_valid_id (code))
         {
           report (loader, POISE_PROBLEM_ERROR, item_path, "invalid language code \"%s\"", code);
@@ -482,12 +523,12 @@ read_languages (Loader     *loader,
 }
 
 static PoisePlaceholder *
-read_placeholder (Loader     *loader,
-                  JsonNode   *node,
-                  const char *path,
-                  GHashTable *seen)
+read_placeholder (Loader               *loader,
+                  const PoiseJsonValue *node,
+                  const char           *path,
+                  GHashTable           *seen)
 {
-  JsonObject *object = expect_object (loader, node, path);
+  const PoiseJsonValue *object = expect_object (loader, node, path);
   g_autoptr(PoiseLocalized) label = NULL;
   g_autoptr(PoiseLocalized) hint = NULL;
   g_autoptr(PoisePlaceholder) placeholder = NULL;
@@ -496,7 +537,7 @@ read_placeholder (Loader     *loader,
   gboolean type_ok = FALSE;
   const char *id;
   const char *type_name;
-  JsonArray *options;
+  const PoiseJsonValue *options;
   guint errors_before = loader->n_errors;
 
   if (object == NULL)
@@ -521,7 +562,8 @@ read_placeholder (Loader     *loader,
   hint = read_text (loader, object, path, "hint", FALSE);
 
   options = get_array (loader, object, path, "options");
-  if (type_ok && type != POISE_PLACEHOLDER_CHOICE && json_object_has_member (object, "options"))
+  if (type_ok && type != POISE_PLACEHOLDER_CHOICE &&
+      _poise_json_value_has_member (object, "options"))
     {
       g_autofree char *options_path = member_path (path, "options");
       report (loader, POISE_PROBLEM_ERROR, options_path,
@@ -529,8 +571,8 @@ read_placeholder (Loader     *loader,
       options = NULL;
     }
   else if (type_ok && type == POISE_PLACEHOLDER_CHOICE &&
-           (options == NULL || json_array_get_length (options) == 0) &&
-           (!json_object_has_member (object, "options") || options != NULL))
+           (options == NULL || options->length == 0) &&
+           (!_poise_json_value_has_member (object, "options") || options != NULL))
     {
       report (loader, POISE_PROBLEM_ERROR, path, "a choice needs at least one option");
     }
@@ -538,13 +580,13 @@ read_placeholder (Loader     *loader,
   if (id != NULL && label != NULL && hint != NULL && type_ok)
     placeholder = poise_placeholder_new (id, type, label, hint);
 
-  option_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  for (guint i = 0; options != NULL && i < json_array_get_length (options); i++)
+  if (options != NULL && options->length > 0)
+    option_ids = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  for (guint i = 0; options != NULL && i < options->length; i++)
     {
       g_autofree char *options_path = member_path (path, "options");
       g_autofree char *option_path = index_path (options_path, i);
-      JsonObject *option = expect_object (loader, json_array_get_element (options, i),
-                                          option_path);
+      const PoiseJsonValue *option = expect_object (loader, &options->v.items[i], option_path);
       g_autoptr(PoiseLocalized) option_label = NULL;
       const char *option_id;
 
@@ -563,11 +605,11 @@ read_placeholder (Loader     *loader,
 }
 
 static PoiseAvoidPhrase *
-read_avoid (Loader     *loader,
-            JsonNode   *node,
-            const char *path)
+read_avoid (Loader               *loader,
+            const PoiseJsonValue *node,
+            const char           *path)
 {
-  JsonObject *object = expect_object (loader, node, path);
+  const PoiseJsonValue *object = expect_object (loader, node, path);
   g_autoptr(PoiseLocalized) phrase = NULL;
   g_autoptr(PoiseLocalized) instead = NULL;
   g_autoptr(PoiseLocalized) why = NULL;
@@ -597,39 +639,46 @@ read_avoid (Loader     *loader,
   return poise_avoid_phrase_new (kind, phrase, instead, why);
 }
 
+/* Appends to *@store, creating it for the first phrase. */
 static void
-read_avoid_list (Loader     *loader,
-                 JsonObject *object,
-                 const char *path,
-                 GListStore *store)
+read_avoid_list (Loader               *loader,
+                 const PoiseJsonValue *object,
+                 const char           *path,
+                 GListStore          **store)
 {
-  JsonArray *array = get_array (loader, object, path, "avoid");
-  g_autofree char *array_path = member_path (path, "avoid");
+  const PoiseJsonValue *array = get_array (loader, object, path, "avoid");
+  g_autofree char *array_path = NULL;
 
-  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+  if (array == NULL || array->length == 0)
+    return;
+
+  array_path = member_path (path, "avoid");
+  for (guint i = 0; i < array->length; i++)
     {
       g_autofree char *item_path = index_path (array_path, i);
-      g_autoptr(PoiseAvoidPhrase) avoid =
-        read_avoid (loader, json_array_get_element (array, i), item_path);
+      g_autoptr(PoiseAvoidPhrase) avoid = read_avoid (loader, &array->v.items[i], item_path);
 
-      if (avoid != NULL)
-        g_list_store_append (store, avoid);
+      if (avoid == NULL)
+        continue;
+      if (*store == NULL)
+        *store = g_list_store_new (POISE_TYPE_AVOID_PHRASE);
+      g_list_store_append (*store, avoid);
     }
 }
 
 static void
-read_checklist (Loader       *loader,
-                JsonObject   *root,
-                PoiseLibrary *library)
+read_checklist (Loader               *loader,
+                const PoiseJsonValue *root,
+                PoiseLibrary         *library)
 {
-  JsonArray *array = get_array (loader, root, "", "checklist");
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  const PoiseJsonValue *array = get_array (loader, root, "", "checklist");
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   guint n;
 
   if (array == NULL)
     return;
 
-  n = json_array_get_length (array);
+  n = array->length;
   if (n < 1 || n > MAX_CHECKLIST_STEPS)
     report (loader, POISE_PROBLEM_ERROR, "checklist", "expected 1 to %u steps, got %u",
             MAX_CHECKLIST_STEPS, n);
@@ -637,7 +686,7 @@ read_checklist (Loader       *loader,
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *path = index_path ("checklist", i);
-      JsonObject *object = expect_object (loader, json_array_get_element (array, i), path);
+      const PoiseJsonValue *object = expect_object (loader, &array->v.items[i], path);
       g_autoptr(PoiseLocalized) title = NULL;
       g_autoptr(PoiseLocalized) description = NULL;
       g_autoptr(PoiseLocalized) examples = NULL;
@@ -662,16 +711,16 @@ read_checklist (Loader       *loader,
 }
 
 static void
-read_categories (Loader     *loader,
-                 JsonObject *root)
+read_categories (Loader               *loader,
+                 const PoiseJsonValue *root)
 {
-  JsonArray *array = get_array (loader, root, "", "categories");
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  const PoiseJsonValue *array = get_array (loader, root, "", "categories");
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
-  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+  for (guint i = 0; array != NULL && i < array->length; i++)
     {
       g_autofree char *path = index_path ("categories", i);
-      JsonObject *object = expect_object (loader, json_array_get_element (array, i), path);
+      const PoiseJsonValue *object = expect_object (loader, &array->v.items[i], path);
       g_autoptr(PoiseLocalized) title = NULL;
       const char *id;
       Category *category;
@@ -696,16 +745,16 @@ read_categories (Loader     *loader,
 }
 
 static void
-read_top_placeholders (Loader     *loader,
-                       JsonObject *root)
+read_top_placeholders (Loader               *loader,
+                       const PoiseJsonValue *root)
 {
-  JsonArray *array = get_array (loader, root, "", "placeholders");
+  const PoiseJsonValue *array = get_array (loader, root, "", "placeholders");
 
-  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+  for (guint i = 0; array != NULL && i < array->length; i++)
     {
       g_autofree char *path = index_path ("placeholders", i);
       g_autoptr(PoisePlaceholder) placeholder =
-        read_placeholder (loader, json_array_get_element (array, i), path, loader->top_paths);
+        read_placeholder (loader, &array->v.items[i], path, loader->top_paths);
 
       /* The key first: argument evaluation order is unspecified. */
       if (placeholder != NULL)
@@ -716,39 +765,36 @@ read_top_placeholders (Loader     *loader,
     }
 }
 
-/* Every [id] in every language of @text must be declared. */
+/* Every [id] in every language of @text must be declared in the library
+ * or in @own (nullable: the scenario declares none). */
 static void
-check_declared (Loader         *loader,
-                JsonObject     *object,
-                const char     *path,
-                const char     *key,
-                GHashTable     *own)
+check_declared (Loader               *loader,
+                const PoiseJsonValue *object,
+                const char           *path,
+                const char           *key,
+                GHashTable           *own)
 {
-  JsonNode *node = json_object_get_member (object, key);
-  g_autofree char *text_path = NULL;
-  JsonObjectIter iter;
-  const char *lang;
-  JsonNode *value;
+  const PoiseJsonValue *node = _poise_json_value_get_member (object, key);
 
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+  if (node == NULL || node->type != POISE_JSON_OBJECT)
     return;
 
-  text_path = member_path (path, key);
-  json_object_iter_init (&iter, json_node_get_object (node));
-  while (json_object_iter_next (&iter, &lang, &value))
+  for (gsize m = 0; m < node->length; m++)
     {
+      const char *lang = node->v.members[m].key;
+      const PoiseJsonValue *value = &node->v.members[m].value;
       g_auto(GStrv) ids = NULL;
 
       if (!is_string (value))
         continue;
 
-      ids = poise_template_get_placeholders (json_node_get_string (value));
+      ids = poise_template_get_placeholders (value->v.string);
       for (guint i = 0; ids[i] != NULL; i++)
         {
           if (!g_hash_table_contains (loader->top_paths, ids[i]) &&
-              !g_hash_table_contains (own, ids[i]))
+              (own == NULL || !g_hash_table_contains (own, ids[i])))
             {
-              g_autofree char *lang_path = member_path (text_path, lang);
+              g_autofree char *lang_path = member_path2 (path, key, lang);
               report (loader, POISE_PROBLEM_ERROR, lang_path,
                       "placeholder [%s] is not declared", ids[i]);
             }
@@ -757,16 +803,16 @@ check_declared (Loader         *loader,
 }
 
 static PoiseScenario *
-read_scenario (Loader     *loader,
-               JsonNode   *node,
-               const char *path,
-               GHashTable *seen)
+read_scenario (Loader               *loader,
+               const PoiseJsonValue *node,
+               const char           *path,
+               GHashTable           *seen)
 {
-  JsonObject *object = expect_object (loader, node, path);
+  const PoiseJsonValue *object = expect_object (loader, node, path);
   g_autoptr(PoiseScenario) scenario = NULL;
   g_autoptr(GHashTable) own_paths = NULL;
   g_autoptr(GHashTable) own = NULL;
-  JsonArray *placeholders;
+  const PoiseJsonValue *placeholders;
   const char *category_id;
   Category *category = NULL;
   guint errors_before = loader->n_errors;
@@ -803,24 +849,27 @@ read_scenario (Loader     *loader,
   scenario->script = read_text (loader, object, path, "script", FALSE);
   scenario->promise = read_text (loader, object, path, "promise", FALSE);
   scenario->advice = read_text (loader, object, path, "advice", TRUE);
-  read_avoid_list (loader, object, path, scenario->avoid);
+  read_avoid_list (loader, object, path, &scenario->avoid);
   scenario->triggers = read_text (loader, object, path, "triggers", TRUE);
 
-  own_paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  own = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   placeholders = get_array (loader, object, path, "placeholders");
-  for (guint i = 0; placeholders != NULL && i < json_array_get_length (placeholders); i++)
+  /* Most scenarios declare none of their own: no tables for them. */
+  if (placeholders != NULL && placeholders->length > 0)
+    {
+      own_paths = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+      own = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+    }
+  for (guint i = 0; placeholders != NULL && i < placeholders->length; i++)
     {
       g_autofree char *array_path = member_path (path, "placeholders");
       g_autofree char *item_path = index_path (array_path, i);
-      JsonNode *item = json_array_get_element (placeholders, i);
+      const PoiseJsonValue *item = &placeholders->v.items[i];
+      const PoiseJsonValue *id_node = _poise_json_value_get_member (item, "id");
       g_autoptr(PoisePlaceholder) placeholder = NULL;
       const char *id;
 
       /* A scenario may not shadow a library-wide declaration. */
-      if (JSON_NODE_HOLDS_OBJECT (item) &&
-          (id = json_object_get_string_member_with_default (json_node_get_object (item),
-                                                            "id", NULL)) != NULL &&
+      if (id_node != NULL && (id = _poise_json_value_get_string (id_node)) != NULL &&
           g_hash_table_contains (loader->top_paths, id))
         {
           g_autofree char *id_path = member_path (item_path, "id");
@@ -848,7 +897,7 @@ read_scenario (Loader     *loader,
     return NULL;
 
   /* Most scenarios declare nothing of their own and share the table. */
-  if (g_hash_table_size (own) == 0)
+  if (own == NULL || g_hash_table_size (own) == 0)
     {
       scenario->placeholders = g_hash_table_ref (loader->top_placeholders);
     }
@@ -871,12 +920,12 @@ read_scenario (Loader     *loader,
 }
 
 static void
-read_scenarios (Loader       *loader,
-                JsonObject   *root,
-                PoiseLibrary *library)
+read_scenarios (Loader               *loader,
+                const PoiseJsonValue *root,
+                PoiseLibrary         *library)
 {
-  JsonArray *array = get_array (loader, root, "", "scenarios");
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  const PoiseJsonValue *array = get_array (loader, root, "", "scenarios");
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   g_autoptr(GPtrArray) buckets = NULL;
   guint n_categories = g_hash_table_size (loader->categories);
   guint n;
@@ -884,7 +933,7 @@ read_scenarios (Loader       *loader,
   if (array == NULL)
     return;
 
-  n = json_array_get_length (array);
+  n = array->length;
   if (n == 0)
     report (loader, POISE_PROBLEM_ERROR, "scenarios", "expected at least one scenario");
 
@@ -896,8 +945,7 @@ read_scenarios (Loader       *loader,
   for (guint i = 0; i < n; i++)
     {
       g_autofree char *path = index_path ("scenarios", i);
-      PoiseScenario *scenario = read_scenario (loader, json_array_get_element (array, i),
-                                               path, seen);
+      PoiseScenario *scenario = read_scenario (loader, &array->v.items[i], path, seen);
 
       if (scenario != NULL)
         g_ptr_array_add (g_ptr_array_index (buckets, scenario->category_position), scenario);
@@ -922,19 +970,19 @@ read_scenarios (Loader       *loader,
 }
 
 PoiseLibrary *
-_poise_library_load (JsonNode  *root,
-                     GPtrArray *problems)
+_poise_library_load (const PoiseJsonValue *root,
+                     GPtrArray            *problems)
 {
   g_autoptr(PoiseLibrary) library = g_object_new (POISE_TYPE_LIBRARY, NULL);
   Loader loader = { 0, };
-  JsonObject *object;
-  JsonNode *format;
+  const PoiseJsonValue *object;
+  const PoiseJsonValue *format;
 
   loader.problems = problems;
   loader.languages = g_ptr_array_new_with_free_func (g_free);
   loader.top_placeholders = g_hash_table_new_full (g_str_hash, g_str_equal,
                                                    g_free, g_object_unref);
-  loader.top_paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  loader.top_paths = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   loader.categories = g_hash_table_new_full (g_str_hash, g_str_equal,
                                              g_free, (GDestroyNotify) category_free);
 
@@ -943,15 +991,15 @@ _poise_library_load (JsonNode  *root,
     {
       check_keys (&loader, object, "", root_keys, root_required);
 
-      if ((format = json_object_get_member (object, "format")) != NULL)
+      if ((format = _poise_json_value_get_member (object, "format")) != NULL)
         {
-          if (!JSON_NODE_HOLDS_VALUE (format) || json_node_get_value_type (format) != G_TYPE_INT64)
+          if (format->type != POISE_JSON_INTEGER)
             report (&loader, POISE_PROBLEM_ERROR, "format", "expected an integer, got %s",
                     describe (format));
-          else if (json_node_get_int (format) != POISE_LIBRARY_FORMAT_VERSION)
+          else if (format->v.integer != POISE_LIBRARY_FORMAT_VERSION)
             report (&loader, POISE_PROBLEM_ERROR, "format",
                     "unsupported format %" G_GINT64_FORMAT " (this Poise reads format %d)",
-                    json_node_get_int (format), POISE_LIBRARY_FORMAT_VERSION);
+                    format->v.integer, POISE_LIBRARY_FORMAT_VERSION);
         }
 
       read_languages (&loader, object);
@@ -959,7 +1007,7 @@ _poise_library_load (JsonNode  *root,
       read_top_placeholders (&loader, object);
       read_checklist (&loader, object, library);
       read_categories (&loader, object);
-      read_avoid_list (&loader, object, "", library->avoid);
+      read_avoid_list (&loader, object, "", &library->avoid);
       read_scenarios (&loader, object, library);
     }
 

@@ -4,9 +4,8 @@
  */
 #pragma once
 
-#include <json-glib/json-glib.h>
-
 #include "poise-json-guard.h"
+#include "poise-json-value-private.h"
 #include "poise-library.h"
 
 G_BEGIN_DECLS
@@ -38,7 +37,7 @@ void          _poise_problem_add  (GPtrArray            *problems,
 
 /* Validates @root and builds the library from it. Every problem is added
  * to @problems; returns NULL if any of them is an error. */
-PoiseLibrary *_poise_library_load (JsonNode  *root,
-                                   GPtrArray *problems);
+PoiseLibrary *_poise_library_load (const PoiseJsonValue *root,
+                                   GPtrArray            *problems);
 
 G_END_DECLS

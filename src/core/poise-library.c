@@ -21,6 +21,9 @@ static const PoiseJsonLimits library_limits = {
   POISE_JSON_MAX_DEPTH,
 };
 
+/* Below this, hashing takes less than starting a thread for it. */
+#define CHECKSUM_THREAD_MIN_BYTES (256 * 1024)
+
 PoiseProblem *
 poise_problem_copy (const PoiseProblem *self)
 {
@@ -176,6 +179,36 @@ poise_library_new_from_bytes (GBytes     *bytes,
   return _poise_library_new_from_bytes_with_limits (bytes, &library_limits, problems, error);
 }
 
+static gpointer
+compute_checksum (gpointer data)
+{
+  g_autoptr(GBytes) bytes = data;
+
+  return g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+}
+
+/* SHA-256 of a large library takes about as long as parsing it (GLib
+ * hashes some 250 MB/s), so another core does it meanwhile; NULL when
+ * that is not worth it or not possible. */
+static GThread *
+start_checksum (GBytes                *bytes,
+                const PoiseJsonLimits *limits)
+{
+  gsize length = g_bytes_get_size (bytes);
+  GThread *thread;
+
+  if (length < CHECKSUM_THREAD_MIN_BYTES ||
+      (limits != NULL && limits->max_bytes > 0 && length > limits->max_bytes) ||
+      g_get_num_processors () < 2)
+    return NULL;
+
+  thread = g_thread_try_new ("poise-checksum", compute_checksum, g_bytes_ref (bytes), NULL);
+  if (thread == NULL)
+    g_bytes_unref (bytes);
+
+  return thread;
+}
+
 /**
  * _poise_library_new_from_bytes_with_limits:
  * @limits: the guard's limits instead of the library format's
@@ -189,42 +222,38 @@ _poise_library_new_from_bytes_with_limits (GBytes                *bytes,
                                            GError               **error)
 {
   g_autoptr(GPtrArray) found = NULL;
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(PoiseJsonDocument) doc = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *path = NULL;
   g_autoptr(PoiseLibrary) library = NULL;
+  g_autofree char *checksum = NULL;
+  GThread *checksum_thread;
   const char *data;
   gsize length;
 
   g_return_val_if_fail (bytes != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  checksum_thread = start_checksum (bytes, limits);
   found = g_ptr_array_new_with_free_func ((GDestroyNotify) poise_problem_free);
   data = g_bytes_get_data (bytes, &length);
 
-  if (!_poise_json_guard_check_at (data != NULL ? data : "", length, limits,
-                                   &path, &local_error))
-    {
-      _poise_problem_add (found, POISE_PROBLEM_ERROR, path, local_error->message);
-    }
+  /* The guard's own tree: json-glib's would cost more than the budget for
+   * the whole load. */
+  doc = _poise_json_document_parse (data != NULL ? data : "", length, limits,
+                                    &path, &local_error);
+  if (doc == NULL)
+    _poise_problem_add (found, POISE_PROBLEM_ERROR, path, local_error->message);
   else
-    {
-      parser = json_parser_new_immutable ();
-      if (json_parser_load_from_data (parser, data, length, &local_error))
-        {
-          root = json_parser_steal_root (parser);
-          library = _poise_library_load (root, found);
-        }
-      else
-        {
-          /* The guard should have caught everything json-glib rejects. */
-          _poise_problem_add (found, POISE_PROBLEM_ERROR, "", local_error->message);
-        }
-    }
+    library = _poise_library_load (_poise_json_document_get_root (doc), found);
+
+  if (checksum_thread != NULL)
+    checksum = g_thread_join (checksum_thread);
 
   if (library == NULL)
     set_error_from_problems (found, error);
+  else if (checksum != NULL)
+    library->sha256 = g_steal_pointer (&checksum);
   else
     library->sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
 

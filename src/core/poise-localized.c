@@ -9,29 +9,28 @@
 #include <string.h>
 
 typedef struct {
-  char  *lang;
-  char  *text;   /* set for texts */
-  GStrv  list;   /* set for text lists */
+  const char  *lang;   /* interned: a library has only a few languages */
+  char        *text;   /* set for texts */
+  char       **list;   /* set for text lists: the items and their texts
+                        * in one block (see dup_list) */
 } Entry;
 
+#define N_INLINE_ENTRIES 2
+
 /* A library holds tens of thousands of these with two or three languages
- * each, so a small array searched linearly is cheaper than a hash table. */
+ * each, so a small array searched linearly is cheaper than a hash table,
+ * and keeping the first two entries inline saves an allocation each. */
 struct _PoiseLocalized {
   gatomicrefcount  ref_count;
-  GArray          *entries;   /* Entry */
+  guint            n_entries;
+  guint            n_allocated;
+  Entry           *entries;   /* inline_entries until there are more */
+  Entry            inline_entries[N_INLINE_ENTRIES];
 };
 
 G_DEFINE_BOXED_TYPE (PoiseLocalized, poise_localized, poise_localized_ref, poise_localized_unref)
 
 static const char * const empty_list[] = { NULL };
-
-static void
-entry_clear (Entry *entry)
-{
-  g_clear_pointer (&entry->lang, g_free);
-  g_clear_pointer (&entry->text, g_free);
-  g_clear_pointer (&entry->list, g_strfreev);
-}
 
 static const Entry *
 find_entry (const PoiseLocalized *self,
@@ -40,11 +39,11 @@ find_entry (const PoiseLocalized *self,
   if (lang == NULL)
     return NULL;
 
-  for (guint i = 0; i < self->entries->len; i++)
+  for (guint i = 0; i < self->n_entries; i++)
     {
-      const Entry *entry = &g_array_index (self->entries, Entry, i);
+      const Entry *entry = &self->entries[i];
 
-      if (strcmp (entry->lang, lang) == 0)
+      if (entry->lang == lang || strcmp (entry->lang, lang) == 0)
         return entry;
     }
 
@@ -57,15 +56,60 @@ ensure_entry (PoiseLocalized *self,
 {
   Entry *entry = (Entry *) find_entry (self, lang);
 
-  if (entry == NULL)
-    {
-      Entry empty = { g_strdup (lang), NULL, NULL };
+  if (entry != NULL)
+    return entry;
 
-      g_array_append_val (self->entries, empty);
-      entry = &g_array_index (self->entries, Entry, self->entries->len - 1);
+  if (self->n_entries == self->n_allocated)
+    {
+      guint n_allocated = self->n_allocated * 2;
+
+      if (self->entries == self->inline_entries)
+        {
+          self->entries = g_new (Entry, n_allocated);
+          memcpy (self->entries, self->inline_entries, self->n_entries * sizeof (Entry));
+        }
+      else
+        {
+          self->entries = g_renew (Entry, self->entries, n_allocated);
+        }
+      self->n_allocated = n_allocated;
     }
 
+  entry = &self->entries[self->n_entries++];
+  entry->lang = g_intern_string (lang);
+  entry->text = NULL;
+  entry->list = NULL;
+
   return entry;
+}
+
+/* A NULL-terminated copy of @items in one block: the pointers, then the
+ * texts they point to; g_free() frees it all. */
+static char **
+dup_list (const char * const *items)
+{
+  gsize n = 0;
+  gsize size;
+  char **list;
+  char *text;
+
+  size = sizeof (char *);
+  for (; items[n] != NULL; n++)
+    size += sizeof (char *) + strlen (items[n]) + 1;
+
+  list = g_malloc (size);
+  text = (char *) (list + n + 1);
+  for (gsize i = 0; i < n; i++)
+    {
+      gsize len = strlen (items[i]) + 1;
+
+      memcpy (text, items[i], len);
+      list[i] = text;
+      text += len;
+    }
+  list[n] = NULL;
+
+  return list;
 }
 
 PoiseLocalized *
@@ -74,8 +118,8 @@ poise_localized_new (void)
   PoiseLocalized *self = g_new0 (PoiseLocalized, 1);
 
   g_atomic_ref_count_init (&self->ref_count);
-  self->entries = g_array_sized_new (FALSE, FALSE, sizeof (Entry), 2);
-  g_array_set_clear_func (self->entries, (GDestroyNotify) entry_clear);
+  self->entries = self->inline_entries;
+  self->n_allocated = N_INLINE_ENTRIES;
 
   return self;
 }
@@ -96,7 +140,13 @@ poise_localized_unref (PoiseLocalized *self)
 
   if (g_atomic_ref_count_dec (&self->ref_count))
     {
-      g_array_unref (self->entries);
+      for (guint i = 0; i < self->n_entries; i++)
+        {
+          g_free (self->entries[i].text);
+          g_free (self->entries[i].list);
+        }
+      if (self->entries != self->inline_entries)
+        g_free (self->entries);
       g_free (self);
     }
 }
@@ -128,8 +178,8 @@ poise_localized_set_list (PoiseLocalized     *self,
   g_return_if_fail (lang != NULL);
 
   entry = ensure_entry (self, lang);
-  g_strfreev (entry->list);
-  entry->list = g_strdupv ((char **) (items != NULL ? items : empty_list));
+  g_free (entry->list);
+  entry->list = dup_list (items != NULL ? items : empty_list);
 }
 
 const char *
@@ -188,10 +238,10 @@ poise_localized_dup_languages (const PoiseLocalized *self)
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  langs = g_new0 (char *, self->entries->len + 1);
-  for (guint i = 0; i < self->entries->len; i++)
-    langs[i] = g_strdup (g_array_index (self->entries, Entry, i).lang);
-  qsort (langs, self->entries->len, sizeof (char *), compare_strings);
+  langs = g_new0 (char *, self->n_entries + 1);
+  for (guint i = 0; i < self->n_entries; i++)
+    langs[i] = g_strdup (self->entries[i].lang);
+  qsort (langs, self->n_entries, sizeof (char *), compare_strings);
 
   return langs;
 }

@@ -24,7 +24,7 @@ struct _PoiseScenario
   PoiseLocalized *promise;    /* nullable */
   PoiseLocalized *advice;     /* nullable */
   PoiseLocalized *triggers;
-  GListStore     *avoid;      /* PoiseAvoidPhrase */
+  GListStore     *avoid;      /* PoiseAvoidPhrase; NULL when there are none */
   gboolean        safety;
   gboolean        offer_pause;
   GHashTable     *placeholders;  /* id → PoisePlaceholder */

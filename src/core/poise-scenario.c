@@ -56,7 +56,19 @@ poise_scenario_class_init (PoiseScenarioClass *klass)
 static void
 poise_scenario_init (PoiseScenario *self)
 {
-  self->avoid = g_list_store_new (POISE_TYPE_AVOID_PHRASE);
+}
+
+/* Nine in ten scenarios have no avoid phrases of their own; they share
+ * this store instead of building one each. */
+static GListModel *
+empty_avoid_list (void)
+{
+  static GListStore *empty = NULL;
+
+  if (g_once_init_enter (&empty))
+    g_once_init_leave (&empty, g_list_store_new (POISE_TYPE_AVOID_PHRASE));
+
+  return G_LIST_MODEL (empty);
 }
 
 PoiseScenario *
@@ -219,7 +231,7 @@ GListModel *
 poise_scenario_get_avoid (PoiseScenario *self)
 {
   g_return_val_if_fail (POISE_IS_SCENARIO (self), NULL);
-  return G_LIST_MODEL (self->avoid);
+  return self->avoid != NULL ? G_LIST_MODEL (self->avoid) : empty_avoid_list ();
 }
 
 gboolean

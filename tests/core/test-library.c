@@ -492,6 +492,57 @@ test_not_an_object (void)
   g_assert_cmpstr (error->message, ==, "expected an object, got an array");
 }
 
+/* Large libraries are hashed on another thread while they are parsed. */
+static void
+test_large_checksum (void)
+{
+  g_autoptr(JsonNode) root = load_fixture ();
+  g_autofree char *long_title = g_strnfill (300 * 1024, 'x');
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GBytes) broken = NULL;
+  g_autoptr(PoiseLibrary) library = NULL;
+  g_autoptr(PoiseLibrary) none = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *checksum = NULL;
+
+  json_object_set_string_member (member_object (root_object (root), "title"), "en", long_title);
+  bytes = to_bytes (root);
+  g_assert_cmpuint (g_bytes_get_size (bytes), >, 256 * 1024);
+
+  library = poise_library_new_from_bytes (bytes, NULL, &error);
+  g_assert_no_error (error);
+  checksum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  g_assert_cmpstr (poise_library_get_sha256 (library), ==, checksum);
+  g_assert_cmpstr (poise_library_get_title (library, "en"), ==, long_title);
+
+  /* Failing still waits for the hash and drops it. */
+  json_object_remove_member (root_object (root), "format");
+  broken = to_bytes (root);
+  none = poise_library_new_from_bytes (broken, NULL, &error);
+  g_assert_null (none);
+  g_assert_error (error, POISE_LIBRARY_ERROR, POISE_LIBRARY_ERROR_INVALID);
+}
+
+/* Scenarios without avoid phrases of their own share an empty list. */
+static void
+test_empty_avoid (void)
+{
+  g_autoptr(JsonNode) root = load_fixture ();
+  g_autoptr(GBytes) bytes = to_bytes (root);
+  g_autoptr(PoiseLibrary) library = NULL;
+  g_autoptr(GError) error = NULL;
+  PoiseScenario *threat;
+  GListModel *avoid;
+
+  library = poise_library_new_from_bytes (bytes, NULL, &error);
+  g_assert_no_error (error);
+  threat = poise_library_lookup_scenario (library, "threat");
+  avoid = poise_scenario_get_avoid (threat);
+  g_assert_nonnull (avoid);
+  g_assert_cmpuint (g_list_model_get_n_items (avoid), ==, 0);
+  g_assert_true (g_list_model_get_item_type (avoid) == POISE_TYPE_AVOID_PHRASE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -515,6 +566,8 @@ main (int   argc,
   g_test_add_func ("/library/validate/counts", test_counts);
   g_test_add_func ("/library/validate/incomplete", test_incomplete);
   g_test_add_func ("/library/validate/missing-english", test_missing_english);
+  g_test_add_func ("/library/load/large-checksum", test_large_checksum);
+  g_test_add_func ("/library/load/empty-avoid", test_empty_avoid);
 
   return g_test_run ();
 }
