@@ -4,7 +4,7 @@
 #   make build   configure build/ once, then ninja
 #   make run     run the uninstalled app
 #   make test    all meson tests under Xvfb + a private bus; ends "N passed, N failed"
-#   make bench   the benchmarks (build/bench/bench-library, bench/bench-launch.sh)
+#   make bench   the benchmarks (bench-library, bench-store, bench/bench-launch.sh)
 #   make update-po  regenerate the template and merge it into po/*.po
 #   make clean   remove build/
 
@@ -80,11 +80,8 @@ test: deps build
 	BUILDDIR=$(BUILDDIR) .ci/run-tests.sh
 
 bench: deps bench-deps build
-	@if [ -x $(BUILDDIR)/bench/bench-library ]; then \
-	  BUILDDIR=$(BUILDDIR) .ci/test-env.sh $(BUILDDIR)/bench/bench-library; \
-	else \
-	  echo "bench-library not built: skipped"; \
-	fi
+	BUILDDIR=$(BUILDDIR) .ci/test-env.sh $(BUILDDIR)/bench/bench-library
+	BUILDDIR=$(BUILDDIR) .ci/test-env.sh $(BUILDDIR)/bench/bench-store
 	BUILDDIR=$(BUILDDIR) .ci/test-env.sh bench/bench-launch.sh
 
 screenshots: deps bench-deps build
