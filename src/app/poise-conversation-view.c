@@ -10,7 +10,9 @@
 #include <glib/gi18n.h>
 
 #include "poise-conversation-view.h"
+#include "poise-due.h"
 #include "poise-placeholder-editor.h"
+#include "poise-window.h"
 
 struct _PoiseConversationView
 {
@@ -386,14 +388,13 @@ static void
 do_copy (PoiseConversationView *self,
          const char            *text)
 {
-  GtkWidget *overlay;
+  GtkRoot *root;
 
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
 
-  overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
-  if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay),
-                                 adw_toast_new (_("Reply copied to the clipboard")));
+  root = gtk_widget_get_root (GTK_WIDGET (self));
+  if (POISE_IS_WINDOW (root))
+    poise_window_add_toast (POISE_WINDOW (root), adw_toast_new (_("Reply copied to the clipboard")));
 }
 
 /* "Fill In" takes the agent straight to the first blank still empty. */
@@ -687,4 +688,104 @@ poise_conversation_view_copy (PoiseConversationView *self)
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_copy_anyway_response_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The value of the first placeholder of @kind the promise, then the script,
+ * uses and the agent filled in (and, with @ids, whose id is one of them). */
+static const char *
+find_value (PoiseConversationView *self,
+            GPtrArray             *used,
+            PoisePlaceholderType   kind,
+            const char * const    *ids)
+{
+  for (guint i = 0; i < used->len; i++)
+    {
+      PoisePlaceholder *placeholder = g_ptr_array_index (used, i);
+      const char *id = poise_placeholder_get_id (placeholder);
+      const char *value;
+
+      if (poise_placeholder_get_kind (placeholder) != kind)
+        continue;
+      if (ids != NULL && !g_strv_contains (ids, id))
+        continue;
+
+      value = poise_conversation_get_value (self->conversation, id);
+      if (value != NULL && *value != '\0')
+        return value;
+    }
+
+  return NULL;
+}
+
+PoiseFollowUp *
+poise_conversation_view_dup_follow_up (PoiseConversationView *self)
+{
+  static const char * const reference_ids[] = { "order", "ticket", "reference", NULL };
+  PoiseScenario *scenario;
+  GHashTable *placeholders;
+  g_autoptr(GPtrArray) used = NULL;
+  g_autoptr(GDateTime) due = NULL;
+  g_autoptr(GTimeZone) zone = g_time_zone_new_local ();
+  g_autofree char *promise = NULL;
+  g_autofree char *note = NULL;
+  const char *promise_template;
+  PoiseFollowUp *follow_up;
+
+  g_return_val_if_fail (POISE_IS_CONVERSATION_VIEW (self), NULL);
+
+  scenario = get_scenario (self);
+  if (scenario == NULL)
+    return NULL;
+
+  placeholders = poise_scenario_get_placeholders (scenario);
+  promise_template = poise_scenario_get_promise (scenario, self->language);
+
+  /* The promise's own blanks come first: its [date] is the due date. */
+  used = g_ptr_array_new ();
+  if (promise_template != NULL)
+    {
+      g_auto(GStrv) ids = poise_template_get_placeholders (promise_template);
+
+      for (guint i = 0; ids[i] != NULL; i++)
+        {
+          PoisePlaceholder *placeholder = g_hash_table_lookup (placeholders, ids[i]);
+
+          if (placeholder != NULL)
+            g_ptr_array_add (used, placeholder);
+        }
+      promise = poise_template_fill (promise_template, placeholders,
+                                     poise_conversation_get_values (self->conversation),
+                                     self->language, POISE_FILL_NONE, NULL);
+    }
+  {
+    g_autoptr(GPtrArray) in_script = poise_scenario_dup_used_placeholders (scenario, self->language);
+
+    for (guint i = 0; i < in_script->len; i++)
+      g_ptr_array_add (used, g_ptr_array_index (in_script, i));
+  }
+
+  follow_up = poise_follow_up_new ();
+  poise_follow_up_set_promise (follow_up, promise);
+  poise_follow_up_set_customer_name (follow_up,
+                                     find_value (self, used, POISE_PLACEHOLDER_CUSTOMER_NAME, NULL));
+  poise_follow_up_set_customer_ref (follow_up,
+                                    find_value (self, used, POISE_PLACEHOLDER_TEXT, reference_ids));
+
+  due = poise_due_from_date_time (find_value (self, used, POISE_PLACEHOLDER_DATE, NULL),
+                                  find_value (self, used, POISE_PLACEHOLDER_TIME, NULL),
+                                  zone);
+  if (due == NULL)
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+      due = poise_due_choice_resolve (POISE_DUE_IN_3_HOURS, now);
+    }
+  poise_follow_up_set_due_at (follow_up, due);
+
+  /* Translators: the note of a follow-up made from a conversation; %s is the scenario */
+  note = g_strdup_printf (_("From a conversation: %s"),
+                          poise_scenario_get_title (scenario, self->language));
+  poise_follow_up_set_note (follow_up, note);
+
+  return follow_up;
 }

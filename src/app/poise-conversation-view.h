@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "poise-conversation.h"
+#include "poise-follow-up.h"
 #include "poise-library.h"
 
 G_BEGIN_DECLS
@@ -30,6 +31,10 @@ gboolean  poise_conversation_view_toggle_step  (PoiseConversationView *self,
 void      poise_conversation_view_focus_checklist (PoiseConversationView *self);
 /* Copies the filled reply, asking first if blanks are still empty. */
 void      poise_conversation_view_copy         (PoiseConversationView *self);
+/* A new follow-up for the scenario's promise, prefilled from the blanks:
+ * the customer's name, the order number, the promised date and time
+ * (else in three hours). NULL without a scenario. */
+PoiseFollowUp *poise_conversation_view_dup_follow_up (PoiseConversationView *self);
 /* The filled reply as it would be copied; NULL without a scenario. */
 char     *poise_conversation_view_dup_reply    (PoiseConversationView *self,
                                                 GStrv                 *missing);

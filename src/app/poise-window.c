@@ -10,6 +10,8 @@
 
 #include "first-frame.h"
 #include "poise-conversation-view.h"
+#include "poise-follow-up-row.h"
+#include "poise-follow-ups-page.h"
 #include "poise-query.h"
 #include "poise-scenario-row.h"
 #include "poise-window.h"
@@ -26,13 +28,18 @@ struct _PoiseWindow
 
   /* Template widgets */
   PoiseConversationView *conversation_view;
-  AdwWindowTitle        *content_title;
+  AdwViewSwitcherTitle  *content_title;
+  PoiseFollowUpsPage    *follow_ups_page;
+  AdwViewStackPage      *follow_ups_stack_page;
   AdwLeaflet            *leaflet;
   GtkListBox            *scenario_list;
   GtkSearchBar          *search_bar;
   GtkSearchEntry        *search_entry;
   GtkStack              *sidebar_stack;
   AdwToastOverlay       *toast_overlay;
+  AdwViewStack          *view_stack;
+
+  AdwToast              *current_toast;  /* weak */
 };
 
 G_DEFINE_FINAL_TYPE (PoiseWindow, poise_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -142,7 +149,7 @@ update_title (PoiseWindow *self)
   if (library != NULL && scenario_id != NULL)
     scenario = poise_library_lookup_scenario (library, scenario_id);
 
-  adw_window_title_set_title (self->content_title,
+  adw_view_switcher_title_set_title (self->content_title,
                               scenario != NULL
                                 ? poise_scenario_get_title (scenario, get_language (self))
                                 : _("Conversation"));
@@ -260,12 +267,24 @@ on_undo_new_conversation_cb (PoiseWindow *self,
 
 /* Actions */
 
+static gboolean
+showing_follow_ups (PoiseWindow *self)
+{
+  return g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "follow-ups") == 0;
+}
+
 static void
 search_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
 {
   PoiseWindow *self = POISE_WINDOW (widget);
+
+  if (showing_follow_ups (self))
+    {
+      poise_follow_ups_page_start_search (self->follow_ups_page);
+      return;
+    }
 
   adw_leaflet_set_visible_child_name (self->leaflet, "sidebar");
   gtk_search_bar_set_search_mode (self->search_bar, TRUE);
@@ -303,11 +322,84 @@ new_conversation_action (GtkWidget  *widget,
 
   toast = adw_toast_new (_("New conversation started"));
   adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
   g_signal_connect_object (toast, "button-clicked",
                            G_CALLBACK (on_undo_new_conversation_cb), self,
                            G_CONNECT_SWAPPED);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  poise_window_add_toast (self, toast);
+}
+
+static void
+show_page_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  PoiseWindow *self = POISE_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, g_variant_get_string (parameter, NULL));
+}
+
+static void
+new_follow_up_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  PoiseWindow *self = POISE_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "follow-ups");
+  poise_follow_ups_page_new_follow_up (self->follow_ups_page, NULL);
+}
+
+static void
+on_undo_add_follow_up_cb (PoiseWindow *self,
+                          AdwToast    *toast)
+{
+  PoiseStore *store = poise_application_get_store (self->application);
+  const char *uuid = g_object_get_data (G_OBJECT (toast), "poise-uuid");
+  g_autoptr(PoiseFollowUp) deleted = NULL;
+
+  if (store != NULL && uuid != NULL)
+    deleted = poise_store_delete_follow_up (store, uuid, NULL);
+}
+
+/* One click logs the promise of the conversation as a follow-up. */
+static void
+add_follow_up_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  PoiseWindow *self = POISE_WINDOW (widget);
+  PoiseStore *store = poise_application_get_store (self->application);
+  g_autoptr(PoiseFollowUp) follow_up = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *title = NULL;
+  AdwToast *toast;
+
+  if (store == NULL)
+    return;
+
+  follow_up = poise_conversation_view_dup_follow_up (self->conversation_view);
+  if (follow_up == NULL)
+    return;
+
+  if (!poise_store_insert_follow_up (store, follow_up, &error))
+    {
+      poise_window_show_error (self, _("The follow-up was not added"), error->message);
+      return;
+    }
+
+  when = poise_format_due_time (poise_follow_up_get_due_at (follow_up), now);
+  /* Translators: %s is a due time such as "Tomorrow, 09:00" */
+  title = g_strdup_printf (_("Follow-up added, due %s"), when);
+  toast = adw_toast_new (title);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  g_object_set_data_full (G_OBJECT (toast), "poise-uuid",
+                          g_strdup (poise_follow_up_get_uuid (follow_up)), g_free);
+  g_signal_connect_object (toast, "button-clicked",
+                           G_CALLBACK (on_undo_add_follow_up_cb), self,
+                           G_CONNECT_SWAPPED);
+  poise_window_add_toast (self, toast);
 }
 
 static void
@@ -390,6 +482,13 @@ setup (PoiseWindow      *self,
   poise_conversation_view_setup (self->conversation_view, library, conversation,
                                  get_language (self));
 
+  poise_follow_ups_page_setup (self->follow_ups_page,
+                               poise_application_get_store (self->application),
+                               self->view_stack);
+  g_object_bind_property (self->follow_ups_page, "n-due",
+                          self->follow_ups_stack_page, "badge-number",
+                          G_BINDING_SYNC_CREATE);
+
   g_signal_connect_object (conversation, "notify::scenario-id",
                            G_CALLBACK (on_conversation_changed_cb), self,
                            G_CONNECT_SWAPPED);
@@ -420,6 +519,7 @@ poise_window_finalize (GObject *object)
 {
   PoiseWindow *self = POISE_WINDOW (object);
 
+  g_clear_weak_pointer (&self->current_toast);
   g_clear_pointer (&self->query, poise_query_unref);
   g_clear_pointer (&self->undo_snapshot, json_node_unref);
   g_clear_object (&self->filtered);
@@ -459,12 +559,15 @@ poise_window_class_init (PoiseWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/poise-window.ui");
   gtk_widget_class_bind_template_child (widget_class, PoiseWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, PoiseWindow, conversation_view);
+  gtk_widget_class_bind_template_child (widget_class, PoiseWindow, follow_ups_page);
+  gtk_widget_class_bind_template_child (widget_class, PoiseWindow, follow_ups_stack_page);
   gtk_widget_class_bind_template_child (widget_class, PoiseWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, PoiseWindow, scenario_list);
   gtk_widget_class_bind_template_child (widget_class, PoiseWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, PoiseWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, PoiseWindow, sidebar_stack);
   gtk_widget_class_bind_template_child (widget_class, PoiseWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, PoiseWindow, view_stack);
   gtk_widget_class_bind_template_callback (widget_class, on_scenario_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
@@ -475,6 +578,9 @@ poise_window_class_init (PoiseWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new-conversation", NULL,
                                    new_conversation_action);
   gtk_widget_class_install_action (widget_class, "win.copy", NULL, copy_action);
+  gtk_widget_class_install_action (widget_class, "win.new-follow-up", NULL, new_follow_up_action);
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.add-follow-up", NULL, add_follow_up_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                        "win.search", NULL);
@@ -482,6 +588,12 @@ poise_window_class_init (PoiseWindowClass *klass)
                                        "win.new-conversation", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
                                        "win.copy", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_N, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.new-follow-up", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_CONTROL_MASK,
+                                       "win.show-page", "s", "conversation");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_CONTROL_MASK,
+                                       "win.show-page", "s", "follow-ups");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
                                        "win.copy", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK,
@@ -491,6 +603,7 @@ poise_window_class_init (PoiseWindowClass *klass)
   add_step_shortcuts (widget_class);
 
   g_type_ensure (POISE_TYPE_CONVERSATION_VIEW);
+  g_type_ensure (POISE_TYPE_FOLLOW_UPS_PAGE);
 }
 
 static void
@@ -514,12 +627,23 @@ poise_window_new (PoiseApplication *application)
   return self;
 }
 
+/**
+ * poise_window_add_toast:
+ * @toast: (transfer full): the toast
+ *
+ * Shows @toast in place of the one shown: the latest news wins, without
+ * piling up a queue of stale Undo buttons. (Queue-jumping toasts also trip
+ * an assertion in libadwaita 1.2 when several come at once.)
+ */
 void
 poise_window_add_toast (PoiseWindow *self,
                         AdwToast    *toast)
 {
   g_return_if_fail (POISE_IS_WINDOW (self));
 
+  if (self->current_toast != NULL)
+    adw_toast_dismiss (self->current_toast);
+  g_set_weak_pointer (&self->current_toast, toast);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -537,8 +661,7 @@ poise_window_show_error (PoiseWindow *self,
   title = g_strdup_printf (_("%s: %s"), summary, detail);
   toast = adw_toast_new (title);
   adw_toast_set_timeout (toast, 0);
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  poise_window_add_toast (self, toast);
 }
 
 void
@@ -547,6 +670,9 @@ poise_window_show_follow_up (PoiseWindow *self,
 {
   g_return_if_fail (POISE_IS_WINDOW (self));
 
-  /* The Follow-ups page comes next; until then, bring the window up. */
+  adw_view_stack_set_visible_child_name (self->view_stack, "follow-ups");
   gtk_window_present (GTK_WINDOW (self));
+
+  if (uuid != NULL && *uuid != '\0')
+    poise_follow_ups_page_edit_follow_up (self->follow_ups_page, uuid);
 }

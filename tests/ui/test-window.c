@@ -8,6 +8,8 @@
 
 #include "poise-application.h"
 #include "poise-conversation-view.h"
+#include "poise-follow-up-dialog.h"
+#include "poise-follow-ups-page.h"
 #include "poise-placeholder-editor.h"
 #include "poise-scenario-row.h"
 #include "poise-window.h"
@@ -567,6 +569,203 @@ test_window_new_conversation_undo (void)
   stop_app (app);
 }
 
+/* Follow-ups */
+
+static gboolean
+page_shows (PoiseFollowUpsPage *page,
+            const char         *uuid)
+{
+  GListModel *model = poise_follow_ups_page_get_model (page);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+
+      if (POISE_IS_FOLLOW_UP (item) &&
+          g_strcmp0 (poise_follow_up_get_uuid (POISE_FOLLOW_UP (item)), uuid) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static GtkWidget *
+find_new_toplevel (GType type)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
+      return l->data;
+
+  return NULL;
+}
+
+/* Clicks the button of the toast titled @title (older toasts may still
+ * be on screen, hiding). */
+static void
+click_toast_button (GtkWidget  *window,
+                    const char *title)
+{
+  g_autoptr(GPtrArray) labels = find_all (window, GTK_TYPE_LABEL);
+
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkWidget *label = g_ptr_array_index (labels, i);
+      GtkWidget *toast = label;
+      g_autoptr(GPtrArray) buttons = NULL;
+
+      if (!g_str_has_prefix (gtk_label_get_label (GTK_LABEL (label)), title))
+        continue;
+
+      /* Up to the toast's own widget, which holds the title and buttons. */
+      while (toast != NULL && !g_str_equal (G_OBJECT_TYPE_NAME (toast), "AdwToastWidget"))
+        toast = gtk_widget_get_parent (toast);
+      if (toast == NULL)
+        continue;
+
+      buttons = find_all (toast, GTK_TYPE_BUTTON);
+      for (guint j = 0; j < buttons->len; j++)
+        {
+          const char *button_label = gtk_button_get_label (g_ptr_array_index (buttons, j));
+
+          if (g_strcmp0 (button_label, "_Undo") == 0)
+            {
+              g_signal_emit_by_name (g_ptr_array_index (buttons, j), "clicked");
+              iterate_for (100);
+              return;
+            }
+        }
+    }
+
+  g_error ("No toast \"%s\" with an Undo button", title);
+}
+
+static void
+test_follow_up_from_conversation (void)
+{
+  PoiseApplication *app = start_app ();
+  GtkWidget *window = get_window (app);
+  PoiseConversation *conversation = poise_application_get_conversation (app);
+  PoiseStore *store = poise_application_get_store (app);
+  PoiseFollowUpsPage *page = POISE_FOLLOW_UPS_PAGE (find_one (window, POISE_TYPE_FOLLOW_UPS_PAGE));
+  g_autoptr(GListStore) all = NULL;
+  g_autoptr(GDateTime) due_local = NULL;
+  g_autofree char *due_text = NULL;
+  PoiseFollowUp *follow_up;
+  guint n_before;
+
+  g_assert_nonnull (store);
+  all = poise_store_list_follow_ups (store, NULL);
+  n_before = g_list_model_get_n_items (G_LIST_MODEL (all));
+  g_clear_object (&all);
+
+  poise_conversation_reset (conversation);
+  poise_conversation_set_scenario_id (conversation, "shipping-delay");
+  poise_conversation_set_value (conversation, "name", "Ms Weber");
+  poise_conversation_set_value (conversation, "order", "A-1042");
+  poise_conversation_set_value (conversation, "date", "2026-11-27");
+  iterate_for (100);
+
+  /* One click on "Add Follow-up" by the promise. */
+  g_signal_emit_by_name (find_action_button (window, "win.add-follow-up"), "clicked");
+  iterate_for (100);
+
+  all = poise_store_list_follow_ups (store, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (all)), ==, n_before + 1);
+  follow_up = NULL;
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (all)); i++)
+    {
+      g_autoptr(PoiseFollowUp) item = g_list_model_get_item (G_LIST_MODEL (all), i);
+
+      if (g_strcmp0 (poise_follow_up_get_customer_ref (item), "A-1042") == 0)
+        follow_up = item;
+    }
+  g_assert_nonnull (follow_up);
+  g_assert_cmpstr (poise_follow_up_get_customer_name (follow_up), ==, "Ms Weber");
+  g_assert_nonnull (strstr (poise_follow_up_get_promise (follow_up), "A-1042"));
+  g_assert_nonnull (strstr (poise_follow_up_get_promise (follow_up), "Friday, 27 November"));
+  g_assert_null (strchr (poise_follow_up_get_promise (follow_up), '['));
+  due_local = g_date_time_to_local (poise_follow_up_get_due_at (follow_up));
+  due_text = g_date_time_format (due_local, "%Y-%m-%d %H:%M");
+  g_assert_cmpstr (due_text, ==, "2026-11-27 09:00");
+
+  /* It is in the list, and the toast's Undo takes it out again. */
+  g_assert_true (page_shows (page, poise_follow_up_get_uuid (follow_up)));
+  click_toast_button (window, "Follow-up added");
+  g_assert_false (page_shows (page, poise_follow_up_get_uuid (follow_up)));
+  g_assert_null (poise_store_get_follow_up (store, poise_follow_up_get_uuid (follow_up), NULL));
+
+  stop_app (app);
+}
+
+static void
+test_follow_up_new_snooze_delete_undo (void)
+{
+  PoiseApplication *app = start_app ();
+  GtkWidget *window = get_window (app);
+  PoiseStore *store = poise_application_get_store (app);
+  PoiseFollowUpsPage *page = POISE_FOLLOW_UPS_PAGE (find_one (window, POISE_TYPE_FOLLOW_UPS_PAGE));
+  GtkWidget *dialog;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GListStore) found = NULL;
+  g_autoptr(PoiseFollowUp) follow_up = NULL;
+  g_autoptr(PoiseFollowUp) snoozed = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *uuid = NULL;
+  GTimeSpan ahead;
+
+  /* Ctrl+Shift+N opens the editor; type a promise and save. */
+  gtk_widget_activate_action (window, "win.new-follow-up", NULL);
+  iterate_for (200);
+  dialog = find_new_toplevel (POISE_TYPE_FOLLOW_UP_DIALOG);
+  g_assert_nonnull (dialog);
+  rows = find_all (dialog, ADW_TYPE_ENTRY_ROW);
+  g_assert_cmpuint (rows->len, >=, 3);
+  gtk_editable_set_text (GTK_EDITABLE (g_ptr_array_index (rows, 0)), "Call back about the invoice");
+  gtk_widget_activate_action (dialog, "dialog.due", "s", "tomorrow");
+  gtk_widget_activate_action (dialog, "dialog.save", NULL);
+  iterate_for (200);
+  g_assert_null (find_new_toplevel (POISE_TYPE_FOLLOW_UP_DIALOG));
+
+  found = poise_store_search_follow_ups (store, "invoice", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (found)), ==, 1);
+  follow_up = g_list_model_get_item (G_LIST_MODEL (found), 0);
+  uuid = g_strdup (poise_follow_up_get_uuid (follow_up));
+  g_assert_cmpint (g_date_time_get_hour (g_date_time_to_local (poise_follow_up_get_due_at (follow_up))), ==, 9);
+  g_assert_true (page_shows (page, uuid));
+
+  /* Snooze for an hour from the row's menu. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "followups.snooze", "(ss)", uuid, "1h");
+  iterate_for (100);
+  snoozed = poise_store_get_follow_up (store, uuid, NULL);
+  now = g_date_time_new_now_utc ();
+  ahead = g_date_time_difference (poise_follow_up_get_due_at (snoozed), now);
+  g_assert_cmpint (ahead, >, 55 * G_TIME_SPAN_MINUTE);
+  g_assert_cmpint (ahead, <=, 60 * G_TIME_SPAN_MINUTE);
+
+  /* Delete, then Undo from the toast: it is back, unchanged. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "followups.delete", "s", uuid);
+  iterate_for (100);
+  g_assert_null (poise_store_get_follow_up (store, uuid, NULL));
+  g_assert_false (page_shows (page, uuid));
+  click_toast_button (window, "Follow-up deleted");
+  g_clear_object (&follow_up);
+  follow_up = poise_store_get_follow_up (store, uuid, NULL);
+  g_assert_nonnull (follow_up);
+  g_assert_cmpstr (poise_follow_up_get_promise (follow_up), ==, "Call back about the invoice");
+  g_assert_true (page_shows (page, uuid));
+
+  /* Done moves it to the Done section. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "followups.done", "s", uuid);
+  iterate_for (100);
+  g_clear_object (&follow_up);
+  follow_up = poise_store_get_follow_up (store, uuid, NULL);
+  g_assert_cmpint (poise_follow_up_get_status (follow_up), ==, POISE_FOLLOW_UP_STATUS_DONE);
+
+  stop_app (app);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -587,6 +786,8 @@ main (int   argc,
   g_test_add_func ("/window/restores-conversation", test_window_restores_conversation);
   g_test_add_func ("/window/new-conversation-undo", test_window_new_conversation_undo);
   g_test_add_func ("/window/imports-conversation-file", test_window_imports_conversation_file);
+  g_test_add_func ("/follow-ups/from-conversation", test_follow_up_from_conversation);
+  g_test_add_func ("/follow-ups/new-snooze-delete-undo", test_follow_up_new_snooze_delete_undo);
 
   result = g_test_run ();
 

@@ -1,0 +1,642 @@
+/* poise-follow-ups-page.c: every promise made, by when it is due
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "Poise"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "poise-due.h"
+#include "poise-follow-up-dialog.h"
+#include "poise-follow-up-row.h"
+#include "poise-follow-ups-page.h"
+#include "poise-window.h"
+
+struct _PoiseFollowUpsPage
+{
+  GtkWidget       parent_instance;
+
+  PoiseStore     *store;
+  GListStore     *model;        /* headings and follow-ups, as shown */
+  char           *search_text;
+  guint           n_due;
+  guint           refresh_source;
+
+  /* Template widgets */
+  GtkListView    *list_view;
+  GtkSearchBar   *search_bar;
+  GtkSearchEntry *search_entry;
+  GtkStack       *stack;
+  AdwViewSwitcherTitle *switcher_title;
+};
+
+G_DEFINE_FINAL_TYPE (PoiseFollowUpsPage, poise_follow_ups_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_N_DUE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void refresh (PoiseFollowUpsPage *self);
+
+static const char *
+section_title (PoiseSection section)
+{
+  switch (section)
+    {
+    case POISE_SECTION_OVERDUE:
+      return _("Overdue");
+    case POISE_SECTION_TODAY:
+      return _("Today");
+    case POISE_SECTION_UPCOMING:
+      return _("Upcoming");
+    case POISE_SECTION_DONE:
+    default:
+      return _("Done");
+    }
+}
+
+static int
+compare_by_due (gconstpointer a,
+                gconstpointer b)
+{
+  PoiseFollowUp *x = *(PoiseFollowUp **) a;
+  PoiseFollowUp *y = *(PoiseFollowUp **) b;
+
+  return g_date_time_compare (poise_follow_up_get_due_at (x), poise_follow_up_get_due_at (y));
+}
+
+/* Most recently finished first. */
+static int
+compare_by_updated_desc (gconstpointer a,
+                         gconstpointer b)
+{
+  PoiseFollowUp *x = *(PoiseFollowUp **) a;
+  PoiseFollowUp *y = *(PoiseFollowUp **) b;
+
+  return g_date_time_compare (poise_follow_up_get_updated_at (y), poise_follow_up_get_updated_at (x));
+}
+
+static void
+add_toast (PoiseFollowUpsPage *self,
+           AdwToast           *toast)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (POISE_IS_WINDOW (root))
+    poise_window_add_toast (POISE_WINDOW (root), toast);
+  else
+    g_object_unref (g_object_ref_sink (toast));
+}
+
+static void
+show_error (PoiseFollowUpsPage *self,
+            const GError       *error)
+{
+  /* Translators: %s says what went wrong in the database */
+  g_autofree char *title = g_strdup_printf (_("The follow-up could not be changed: %s"),
+                                            error->message);
+  AdwToast *toast = adw_toast_new (title);
+
+  adw_toast_set_timeout (toast, 0);
+  add_toast (self, toast);
+}
+
+static gboolean
+refresh_timeout_cb (gpointer user_data)
+{
+  PoiseFollowUpsPage *self = user_data;
+
+  self->refresh_source = 0;
+  refresh (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Sections move with time: one timer to the next moment something
+ * changes section (a due time passes, or midnight), no polling. */
+static void
+arm_refresh (PoiseFollowUpsPage *self,
+             GDateTime          *now,
+             GDateTime          *next_due)
+{
+  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (now, 1);
+  g_autoptr(GDateTime) midnight = g_date_time_new (g_date_time_get_timezone (now),
+                                                   g_date_time_get_year (tomorrow),
+                                                   g_date_time_get_month (tomorrow),
+                                                   g_date_time_get_day_of_month (tomorrow),
+                                                   0, 0, 0);
+  GDateTime *next = midnight;
+  GTimeSpan wait;
+
+  if (next_due != NULL && g_date_time_compare (next_due, midnight) < 0)
+    next = next_due;
+
+  wait = g_date_time_difference (next, now);
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+  self->refresh_source = g_timeout_add_seconds ((guint) CLAMP (wait / G_TIME_SPAN_SECOND + 1, 1, 24 * 3600),
+                                                refresh_timeout_cb, self);
+}
+
+static void
+refresh (PoiseFollowUpsPage *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GListStore) found = NULL;
+  GPtrArray *sections[4];
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  GDateTime *next_due = NULL;
+  guint n_found;
+  guint n_due;
+
+  if (self->store == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+
+  if (self->search_text != NULL && *self->search_text != '\0')
+    found = poise_store_search_follow_ups (self->store, self->search_text, &error);
+  else
+    found = poise_store_list_follow_ups (self->store, &error);
+
+  if (found == NULL)
+    {
+      show_error (self, error);
+      return;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
+    sections[i] = g_ptr_array_new_with_free_func (g_object_unref);
+
+  n_found = g_list_model_get_n_items (G_LIST_MODEL (found));
+  for (guint i = 0; i < n_found; i++)
+    {
+      PoiseFollowUp *follow_up = g_list_model_get_item (G_LIST_MODEL (found), i);
+      PoiseSection section = poise_follow_up_get_section (follow_up, now);
+      GDateTime *due = poise_follow_up_get_due_at (follow_up);
+
+      if ((section == POISE_SECTION_TODAY || section == POISE_SECTION_UPCOMING) &&
+          (next_due == NULL || g_date_time_compare (due, next_due) < 0))
+        next_due = due;
+
+      g_ptr_array_add (sections[section], follow_up);
+    }
+
+  g_ptr_array_sort (sections[POISE_SECTION_OVERDUE], compare_by_due);
+  g_ptr_array_sort (sections[POISE_SECTION_TODAY], compare_by_due);
+  g_ptr_array_sort (sections[POISE_SECTION_UPCOMING], compare_by_due);
+  g_ptr_array_sort (sections[POISE_SECTION_DONE], compare_by_updated_desc);
+
+  for (guint s = 0; s < G_N_ELEMENTS (sections); s++)
+    {
+      if (sections[s]->len == 0)
+        continue;
+
+      g_ptr_array_add (items, gtk_string_object_new (section_title (s)));
+      for (guint i = 0; i < sections[s]->len; i++)
+        g_ptr_array_add (items, g_object_ref (g_ptr_array_index (sections[s], i)));
+    }
+
+  /* Every row is bound afresh, so headings never go stale. */
+  g_list_store_splice (self->model, 0, g_list_model_get_n_items (G_LIST_MODEL (self->model)),
+                       items->pdata, items->len);
+
+  if (items->len > 0)
+    gtk_stack_set_visible_child_name (self->stack, "list");
+  else if (self->search_text != NULL && *self->search_text != '\0')
+    gtk_stack_set_visible_child_name (self->stack, "no-results");
+  else
+    gtk_stack_set_visible_child_name (self->stack, "empty");
+
+  /* The badge counts everything due by the end of today, search or not. */
+  {
+    g_autoptr(GDateTime) tomorrow = g_date_time_add_days (now, 1);
+    g_autoptr(GDateTime) midnight = g_date_time_new (g_date_time_get_timezone (now),
+                                                     g_date_time_get_year (tomorrow),
+                                                     g_date_time_get_month (tomorrow),
+                                                     g_date_time_get_day_of_month (tomorrow),
+                                                     0, 0, 0);
+
+    if (!poise_store_count_open_due (self->store, midnight, &n_due, NULL))
+      n_due = 0;
+  }
+  if (n_due != self->n_due)
+    {
+      self->n_due = n_due;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_DUE]);
+    }
+
+  arm_refresh (self, now, next_due);
+
+  for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
+    g_ptr_array_unref (sections[i]);
+}
+
+/* List items */
+
+static void
+setup_item_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  gtk_list_item_set_child (item, GTK_WIDGET (poise_follow_up_row_new ()));
+}
+
+static void
+bind_item_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  PoiseFollowUpRow *row = POISE_FOLLOW_UP_ROW (gtk_list_item_get_child (item));
+  GObject *object = gtk_list_item_get_item (item);
+
+  if (GTK_IS_STRING_OBJECT (object))
+    {
+      poise_follow_up_row_show_header (row, gtk_string_object_get_string (GTK_STRING_OBJECT (object)));
+      gtk_list_item_set_activatable (item, FALSE);
+      gtk_list_item_set_selectable (item, FALSE);
+    }
+  else
+    {
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+      poise_follow_up_row_show_follow_up (row, POISE_FOLLOW_UP (object), now);
+      gtk_list_item_set_activatable (item, TRUE);
+      gtk_list_item_set_selectable (item, TRUE);
+    }
+}
+
+/* Callbacks */
+
+static void
+on_store_changed_cb (PoiseFollowUpsPage *self,
+                     const char         *uuid,
+                     PoiseStore         *store)
+{
+  refresh (self);
+}
+
+static void
+on_search_changed_cb (PoiseFollowUpsPage *self,
+                      GtkSearchEntry     *entry)
+{
+  g_free (self->search_text);
+  self->search_text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry)));
+  refresh (self);
+}
+
+static void
+on_search_stop_cb (PoiseFollowUpsPage *self,
+                   GtkSearchEntry     *entry)
+{
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+}
+
+static void
+on_activate_cb (PoiseFollowUpsPage *self,
+                guint               position,
+                GtkListView        *list_view)
+{
+  g_autoptr(GObject) object = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+
+  if (POISE_IS_FOLLOW_UP (object))
+    poise_follow_ups_page_edit_follow_up (self, poise_follow_up_get_uuid (POISE_FOLLOW_UP (object)));
+}
+
+static void
+on_undo_restore_cb (AdwToast      *toast,
+                    PoiseFollowUp *follow_up)
+{
+  PoiseFollowUpsPage *self = g_object_get_data (G_OBJECT (toast), "poise-page");
+  g_autoptr(GError) error = NULL;
+
+  if (self == NULL || self->store == NULL)
+    return;
+
+  if (!poise_store_restore_follow_up (self->store, follow_up, &error) &&
+      !g_error_matches (error, POISE_STORE_ERROR, POISE_STORE_ERROR_EXISTS))
+    show_error (self, error);
+}
+
+static void
+on_undo_update_cb (AdwToast      *toast,
+                   PoiseFollowUp *previous)
+{
+  PoiseFollowUpsPage *self = g_object_get_data (G_OBJECT (toast), "poise-page");
+  g_autoptr(GError) error = NULL;
+
+  if (self == NULL || self->store == NULL)
+    return;
+
+  if (!poise_store_update_follow_up (self->store, previous, &error))
+    show_error (self, error);
+}
+
+static void
+unref_follow_up (gpointer  data,
+                 GClosure *closure)
+{
+  g_object_unref (data);
+}
+
+/* A toast whose Undo puts @follow_up back, by @callback. */
+static void
+add_undo_toast (PoiseFollowUpsPage *self,
+                const char         *title,
+                PoiseFollowUp      *follow_up,
+                GCallback           callback)
+{
+  AdwToast *toast = adw_toast_new (title);
+
+  adw_toast_set_button_label (toast, _("_Undo"));
+  g_object_set_data (G_OBJECT (toast), "poise-page", self);
+  g_signal_connect_data (toast, "button-clicked", callback,
+                         g_object_ref (follow_up), unref_follow_up, 0);
+  add_toast (self, toast);
+}
+
+/* Actions */
+
+static void
+new_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  poise_follow_ups_page_new_follow_up (POISE_FOLLOW_UPS_PAGE (widget), NULL);
+}
+
+static void
+edit_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  poise_follow_ups_page_edit_follow_up (POISE_FOLLOW_UPS_PAGE (widget),
+                                        g_variant_get_string (parameter, NULL));
+}
+
+static void
+done_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  PoiseFollowUpsPage *self = POISE_FOLLOW_UPS_PAGE (widget);
+  const char *uuid = g_variant_get_string (parameter, NULL);
+  g_autoptr(PoiseFollowUp) previous = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->store == NULL)
+    return;
+
+  previous = poise_store_get_follow_up (self->store, uuid, &error);
+  if (previous == NULL || !poise_store_mark_done (self->store, uuid, &error))
+    {
+      show_error (self, error);
+      return;
+    }
+
+  add_undo_toast (self, _("Marked as done"), previous, G_CALLBACK (on_undo_update_cb));
+}
+
+static void
+snooze_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PoiseFollowUpsPage *self = POISE_FOLLOW_UPS_PAGE (widget);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) due = NULL;
+  g_autoptr(PoiseFollowUp) previous = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *title = NULL;
+  const char *uuid;
+  const char *choice_name;
+  PoiseDueChoice choice;
+
+  g_variant_get (parameter, "(&s&s)", &uuid, &choice_name);
+  if (self->store == NULL || !poise_due_choice_from_string (choice_name, &choice))
+    return;
+
+  due = poise_due_choice_resolve (choice, now);
+  previous = poise_store_get_follow_up (self->store, uuid, &error);
+  if (previous == NULL || !poise_store_snooze (self->store, uuid, due, &error))
+    {
+      show_error (self, error);
+      return;
+    }
+
+  when = poise_format_due_time (due, now);
+  /* Translators: %s is a time such as "Today, 15:30" */
+  title = g_strdup_printf (_("Snoozed until %s"), when);
+  add_undo_toast (self, title, previous, G_CALLBACK (on_undo_update_cb));
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  PoiseFollowUpsPage *self = POISE_FOLLOW_UPS_PAGE (widget);
+  g_autoptr(PoiseFollowUp) deleted = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->store == NULL)
+    return;
+
+  deleted = poise_store_delete_follow_up (self->store, g_variant_get_string (parameter, NULL), &error);
+  if (deleted == NULL)
+    {
+      show_error (self, error);
+      return;
+    }
+
+  add_undo_toast (self, _("Follow-up deleted"), deleted, G_CALLBACK (on_undo_restore_cb));
+}
+
+/* Overrides */
+
+static void
+poise_follow_ups_page_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  PoiseFollowUpsPage *self = POISE_FOLLOW_UPS_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_N_DUE:
+      g_value_set_uint (value, self->n_due);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+poise_follow_ups_page_dispose (GObject *object)
+{
+  PoiseFollowUpsPage *self = POISE_FOLLOW_UPS_PAGE (object);
+
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), POISE_TYPE_FOLLOW_UPS_PAGE);
+  g_clear_object (&self->store);
+  g_clear_object (&self->model);
+  g_clear_pointer (&self->search_text, g_free);
+
+  G_OBJECT_CLASS (poise_follow_ups_page_parent_class)->dispose (object);
+}
+
+static void
+poise_follow_ups_page_class_init (PoiseFollowUpsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = poise_follow_ups_page_get_property;
+  object_class->dispose = poise_follow_ups_page_dispose;
+
+  properties[PROP_N_DUE] =
+    g_param_spec_uint ("n-due", NULL, NULL,
+                       0, G_MAXUINT, 0,
+                       (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PATH "/ui/poise-follow-ups-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, PoiseFollowUpsPage, list_view);
+  gtk_widget_class_bind_template_child (widget_class, PoiseFollowUpsPage, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, PoiseFollowUpsPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, PoiseFollowUpsPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, PoiseFollowUpsPage, switcher_title);
+  gtk_widget_class_bind_template_callback (widget_class, on_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_stop_cb);
+
+  gtk_widget_class_install_action (widget_class, "followups.new", NULL, new_action);
+  gtk_widget_class_install_action (widget_class, "followups.edit", "s", edit_action);
+  gtk_widget_class_install_action (widget_class, "followups.done", "s", done_action);
+  gtk_widget_class_install_action (widget_class, "followups.snooze", "(ss)", snooze_action);
+  gtk_widget_class_install_action (widget_class, "followups.delete", "s", delete_action);
+}
+
+static void
+poise_follow_ups_page_init (PoiseFollowUpsPage *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkNoSelection) selection = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->model = g_list_store_new (G_TYPE_OBJECT);
+  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_item_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_item_cb), NULL);
+  gtk_list_view_set_factory (self->list_view, factory);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self->list_view));
+}
+
+/* Public API */
+
+void
+poise_follow_ups_page_setup (PoiseFollowUpsPage *self,
+                             PoiseStore         *store,
+                             AdwViewStack       *view_stack)
+{
+  g_return_if_fail (POISE_IS_FOLLOW_UPS_PAGE (self));
+  g_return_if_fail (!store || POISE_IS_STORE (store));
+
+  adw_view_switcher_title_set_stack (self->switcher_title, view_stack);
+
+  if (g_set_object (&self->store, store) && store != NULL)
+    g_signal_connect_object (store, "changed", G_CALLBACK (on_store_changed_cb), self,
+                             G_CONNECT_SWAPPED);
+  refresh (self);
+}
+
+guint
+poise_follow_ups_page_get_n_due (PoiseFollowUpsPage *self)
+{
+  g_return_val_if_fail (POISE_IS_FOLLOW_UPS_PAGE (self), 0);
+
+  return self->n_due;
+}
+
+GListModel *
+poise_follow_ups_page_get_model (PoiseFollowUpsPage *self)
+{
+  g_return_val_if_fail (POISE_IS_FOLLOW_UPS_PAGE (self), NULL);
+
+  return G_LIST_MODEL (self->model);
+}
+
+void
+poise_follow_ups_page_start_search (PoiseFollowUpsPage *self)
+{
+  g_return_if_fail (POISE_IS_FOLLOW_UPS_PAGE (self));
+
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static void
+present_dialog (PoiseFollowUpsPage *self,
+                PoiseFollowUp      *follow_up)
+{
+  PoiseFollowUpDialog *dialog = poise_follow_up_dialog_new (self->store, follow_up);
+
+  gtk_window_set_transient_for (GTK_WINDOW (dialog),
+                                GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+void
+poise_follow_ups_page_new_follow_up (PoiseFollowUpsPage *self,
+                                     PoiseFollowUp      *template)
+{
+  g_autoptr(PoiseFollowUp) follow_up = NULL;
+
+  g_return_if_fail (POISE_IS_FOLLOW_UPS_PAGE (self));
+
+  if (self->store == NULL)
+    return;
+
+  if (template != NULL)
+    follow_up = g_object_ref (template);
+  else
+    {
+      /* By default, the 1–3 hour reply target for an upset customer. */
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      g_autoptr(GDateTime) due = poise_due_choice_resolve (POISE_DUE_IN_3_HOURS, now);
+
+      follow_up = poise_follow_up_new ();
+      poise_follow_up_set_due_at (follow_up, due);
+    }
+  present_dialog (self, follow_up);
+}
+
+void
+poise_follow_ups_page_edit_follow_up (PoiseFollowUpsPage *self,
+                                      const char         *uuid)
+{
+  g_autoptr(PoiseFollowUp) follow_up = NULL;
+
+  g_return_if_fail (POISE_IS_FOLLOW_UPS_PAGE (self));
+
+  if (self->store == NULL || uuid == NULL)
+    return;
+
+  follow_up = poise_store_get_follow_up (self->store, uuid, NULL);
+  if (follow_up != NULL)
+    present_dialog (self, follow_up);
+}
