@@ -139,6 +139,17 @@ main (int   argc,
   gint64 start;
   guint count;
 
+  /* --seed PATH N: a store of N open follow-ups, none due within a day,
+   * for the app-level benchmark (bench/bench-follow-ups.sh). */
+  if (argc == 4 && g_str_equal (argv[1], "--seed"))
+    {
+      follow_ups = make_follow_ups ((guint) atoi (argv[3]), now, 24 * 60);
+      store = poise_store_new (argv[2], &error);
+      if (store == NULL || !poise_store_insert_follow_ups (store, follow_ups, &error))
+        die (error);
+      return 0;
+    }
+
   if (dir == NULL)
     die (error);
   path = db_path (dir, "each.db");

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "poise-due.h"
 #include "poise-follow-up-row.h"
@@ -14,6 +15,8 @@
 struct _PoiseFollowUpRow
 {
   GtkWidget  parent_instance;
+
+  char      *uuid;
 
   /* Template widgets */
   GtkImage      *channel_icon;
@@ -59,53 +62,73 @@ channel_name (PoiseChannel channel)
     }
 }
 
-static GMenuModel *
-build_snooze_menu (const char *uuid)
+/* Row actions pass the row's follow-up on to the page's actions. */
+static void
+forward_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
 {
-  static const struct { const char *label; const char *choice; } items[] = {
-    { N_("For 15 Minutes"), "15m" },
-    { N_("For 1 Hour"), "1h" },
-    { N_("Until Tomorrow, 9:00"), "tomorrow" },
-  };
-  GMenu *menu = g_menu_new ();
-  g_autoptr(GMenuItem) custom = NULL;
+  PoiseFollowUpRow *self = POISE_FOLLOW_UP_ROW (widget);
+  const char *page_action = action_name + strlen ("row.");
 
-  for (guint i = 0; i < G_N_ELEMENTS (items); i++)
+  if (self->uuid == NULL)
+    return;
+
+  if (g_str_equal (page_action, "snooze"))
+    gtk_widget_activate_action (widget, "followups.snooze", "(ss)",
+                                self->uuid, g_variant_get_string (parameter, NULL));
+  else
     {
-      g_autoptr(GMenuItem) item = g_menu_item_new (_(items[i].label), NULL);
+      g_autofree char *name = g_strconcat ("followups.", page_action, NULL);
 
-      g_menu_item_set_action_and_target_value (item, "followups.snooze",
-                                               g_variant_new ("(ss)", uuid, items[i].choice));
-      g_menu_append_item (menu, item);
+      gtk_widget_activate_action (widget, name, "s", self->uuid);
     }
+}
 
+static GMenuModel *snooze_menu;
+static GMenuModel *more_menu;
+
+static GMenuModel *
+build_snooze_menu (void)
+{
+  GMenu *menu = g_menu_new ();
+
+  g_menu_append (menu, _("For 15 Minutes"), "row.snooze('15m')");
+  g_menu_append (menu, _("For 1 Hour"), "row.snooze('1h')");
+  g_menu_append (menu, _("Until Tomorrow, 9:00"), "row.snooze('tomorrow')");
   /* Any other time is picked in the editor. */
-  custom = g_menu_item_new (_("Pick a Time…"), NULL);
-  g_menu_item_set_action_and_target_value (custom, "followups.edit", g_variant_new_string (uuid));
-  g_menu_append_item (menu, custom);
+  g_menu_append (menu, _("Pick a Time…"), "row.edit");
 
   return G_MENU_MODEL (menu);
 }
 
 static GMenuModel *
-build_more_menu (const char *uuid)
+build_more_menu (void)
 {
   GMenu *menu = g_menu_new ();
-  g_autoptr(GMenuItem) edit = g_menu_item_new (_("_Edit…"), NULL);
-  g_autoptr(GMenuItem) delete = g_menu_item_new (_("_Delete"), NULL);
 
-  g_menu_item_set_action_and_target_value (edit, "followups.edit", g_variant_new_string (uuid));
-  g_menu_item_set_action_and_target_value (delete, "followups.delete", g_variant_new_string (uuid));
-  g_menu_append_item (menu, edit);
-  g_menu_append_item (menu, delete);
+  g_menu_append (menu, _("_Edit…"), "row.edit");
+  g_menu_append (menu, _("_Delete"), "row.delete");
 
   return G_MENU_MODEL (menu);
+}
+
+/* Menus are attached when first opened: building a popover for every row
+ * up front was most of the cost of showing a long list. */
+static void
+create_popup (GtkMenuButton *button,
+              gpointer       user_data)
+{
+  gtk_menu_button_set_menu_model (button, user_data);
 }
 
 static void
 poise_follow_up_row_dispose (GObject *object)
 {
-  gtk_widget_dispose_template (GTK_WIDGET (object), POISE_TYPE_FOLLOW_UP_ROW);
+  PoiseFollowUpRow *self = POISE_FOLLOW_UP_ROW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), POISE_TYPE_FOLLOW_UP_ROW);
+  g_clear_pointer (&self->uuid, g_free);
 
   G_OBJECT_CLASS (poise_follow_up_row_parent_class)->dispose (object);
 }
@@ -130,6 +153,14 @@ poise_follow_up_row_class_init (PoiseFollowUpRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PoiseFollowUpRow, promise_label);
   gtk_widget_class_bind_template_child (widget_class, PoiseFollowUpRow, snooze_button);
   gtk_widget_class_bind_template_child (widget_class, PoiseFollowUpRow, title_label);
+
+  gtk_widget_class_install_action (widget_class, "row.done", NULL, forward_action);
+  gtk_widget_class_install_action (widget_class, "row.edit", NULL, forward_action);
+  gtk_widget_class_install_action (widget_class, "row.delete", NULL, forward_action);
+  gtk_widget_class_install_action (widget_class, "row.snooze", "s", forward_action);
+
+  snooze_menu = build_snooze_menu ();
+  more_menu = build_more_menu ();
 }
 
 static void
@@ -138,6 +169,8 @@ poise_follow_up_row_init (PoiseFollowUpRow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
                                   GTK_ORIENTATION_VERTICAL);
+  gtk_menu_button_set_create_popup_func (self->snooze_button, create_popup, snooze_menu, NULL);
+  gtk_menu_button_set_create_popup_func (self->more_button, create_popup, more_menu, NULL);
 }
 
 PoiseFollowUpRow *
@@ -197,8 +230,6 @@ poise_follow_up_row_show_follow_up (PoiseFollowUpRow *self,
   g_autofree char *title = NULL;
   g_autofree char *when = NULL;
   g_autofree char *due_text = NULL;
-  g_autoptr(GMenuModel) snooze_menu = NULL;
-  g_autoptr(GMenuModel) more_menu = NULL;
 
   g_return_if_fail (POISE_IS_FOLLOW_UP_ROW (self));
   g_return_if_fail (POISE_IS_FOLLOW_UP (follow_up));
@@ -248,17 +279,10 @@ poise_follow_up_row_show_follow_up (PoiseFollowUpRow *self,
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->due_label), "dim-label");
 
-  /* Name and target together: the action takes the follow-up's UUID. */
-  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->done_button),
-                                          g_variant_new_string (uuid));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->done_button), "followups.done");
+  g_free (self->uuid);
+  self->uuid = g_strdup (uuid);
   gtk_widget_set_visible (GTK_WIDGET (self->done_button), open);
   gtk_widget_set_visible (GTK_WIDGET (self->snooze_button), open);
-
-  snooze_menu = build_snooze_menu (uuid);
-  gtk_menu_button_set_menu_model (self->snooze_button, snooze_menu);
-  more_menu = build_more_menu (uuid);
-  gtk_menu_button_set_menu_model (self->more_button, more_menu);
 
   {
     g_autofree char *label = g_strdup_printf ("%s, %s", title, due_text);

@@ -462,6 +462,8 @@ setup (PoiseWindow      *self,
   g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "visible-page", self->view_stack, "visible-child-name",
+                   G_SETTINGS_BIND_DEFAULT);
 
   self->filter = gtk_custom_filter_new (filter_scenario, self, NULL);
   self->filtered = gtk_filter_list_model_new (library != NULL
