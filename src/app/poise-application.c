@@ -18,6 +18,12 @@
  * that a crash loses at most a few keystrokes. */
 #define SAVE_DELAY_MS 400
 
+/* What "Snooze" on a reminder means. */
+#define SNOOZE_SPAN (15 * G_TIME_SPAN_MINUTE)
+
+/* The notification that sums up the follow-ups missed while away. */
+#define MISSED_NOTIFICATION_ID "follow-ups-missed"
+
 struct _PoiseApplication
 {
   AdwApplication     parent_instance;
@@ -31,6 +37,17 @@ struct _PoiseApplication
   char              *store_error;
   char              *restore_error;
   guint              save_source;
+
+  /* Reminders: the UUIDs with a notification of their own, and those
+   * counted in the "missed" summary, so each is withdrawn once handled. */
+  GHashTable        *notified;
+  GHashTable        *missed;
+  gboolean           scheduler_starting;
+
+  /* Resume from suspend, from logind on the system bus if there is one. */
+  GCancellable      *cancellable;
+  GDBusConnection   *system_bus;
+  guint              sleep_subscription;
 };
 
 /* The key of the conversation in progress in the store's app state. */
@@ -175,6 +192,415 @@ restore_conversation (PoiseApplication *self)
     }
 }
 
+/* Reminders */
+
+static char *
+follow_up_notification_id (const char *uuid)
+{
+  return g_strconcat ("follow-up-", uuid, NULL);
+}
+
+static GDateTime *
+get_now (PoiseApplication *self)
+{
+  return poise_clock_get_now (poise_reminder_scheduler_get_clock (self->scheduler));
+}
+
+static void
+withdraw_follow_up_notification (PoiseApplication *self,
+                                 const char       *uuid)
+{
+  g_autofree char *id = NULL;
+
+  if (!g_hash_table_remove (self->notified, uuid))
+    return;
+
+  id = follow_up_notification_id (uuid);
+  g_application_withdraw_notification (G_APPLICATION (self), id);
+}
+
+static void
+forget_missed (PoiseApplication *self,
+               const char       *uuid)
+{
+  if (!g_hash_table_remove (self->missed, uuid))
+    return;
+
+  /* The summary stays while any of what it counts still waits; it is not
+   * re-sent with a smaller number, which would alert the agent again. */
+  if (g_hash_table_size (self->missed) == 0)
+    g_application_withdraw_notification (G_APPLICATION (self), MISSED_NOTIFICATION_ID);
+}
+
+static void
+withdraw_all_notifications (PoiseApplication *self)
+{
+  GHashTableIter iter;
+  const char *uuid;
+
+  g_hash_table_iter_init (&iter, self->notified);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &uuid, NULL))
+    {
+      g_autofree char *id = follow_up_notification_id (uuid);
+
+      g_application_withdraw_notification (G_APPLICATION (self), id);
+      g_hash_table_iter_remove (&iter);
+    }
+
+  if (g_hash_table_size (self->missed) > 0)
+    {
+      g_hash_table_remove_all (self->missed);
+      g_application_withdraw_notification (G_APPLICATION (self), MISSED_NOTIFICATION_ID);
+    }
+}
+
+/* A reminder is "handled" once its follow-up is gone, no longer open, or
+ * due later than now (snoozed or rescheduled) - here or elsewhere. */
+static gboolean
+follow_up_is_handled (PoiseApplication *self,
+                      const char       *uuid)
+{
+  g_autoptr(PoiseFollowUp) follow_up = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GError) error = NULL;
+
+  follow_up = poise_store_get_follow_up (self->store, uuid, &error);
+  if (follow_up == NULL)
+    {
+      if (g_error_matches (error, POISE_STORE_ERROR, POISE_STORE_ERROR_NOT_FOUND))
+        return TRUE;
+
+      /* Unreadable for now: keep the reminder rather than lose it. */
+      g_warning ("Could not read the follow-up %s: %s", uuid, error->message);
+      return FALSE;
+    }
+
+  if (poise_follow_up_get_status (follow_up) != POISE_FOLLOW_UP_STATUS_OPEN)
+    return TRUE;
+
+  now = get_now (self);
+  return g_date_time_compare (poise_follow_up_get_due_at (follow_up), now) > 0;
+}
+
+static char *
+format_due_time (GDateTime *due_at)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (due_at);
+
+  /* Translators: the time of day a follow-up is due, in a notification;
+   * see g_date_time_format() for the codes */
+  return g_date_time_format (local, _("%H:%M"));
+}
+
+static void
+send_due_notification (PoiseApplication *self,
+                       PoiseFollowUp    *follow_up)
+{
+  const char *uuid = poise_follow_up_get_uuid (follow_up);
+  const char *name = poise_follow_up_get_customer_name (follow_up);
+  const char *ref = poise_follow_up_get_customer_ref (follow_up);
+  const char *promise = poise_follow_up_get_promise (follow_up);
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *id = follow_up_notification_id (uuid);
+  g_autofree char *title = NULL;
+  g_autofree char *due_time = NULL;
+  g_autofree char *due_line = NULL;
+  g_autofree char *body = NULL;
+
+  if (name != NULL && *name != '\0')
+    /* Translators: a notification title; %s is the customer's name or,
+     * without one, the ticket or order number */
+    title = g_strdup_printf (_("Follow-up due: %s"), name);
+  else if (ref != NULL && *ref != '\0')
+    title = g_strdup_printf (_("Follow-up due: %s"), ref);
+  else
+    title = g_strdup (_("A follow-up is due"));
+
+  due_time = format_due_time (poise_follow_up_get_due_at (follow_up));
+  /* Translators: the last line of a reminder; %s is a time such as 14:30 */
+  due_line = g_strdup_printf (_("Due at %s"), due_time);
+  if (promise != NULL && *promise != '\0')
+    body = g_strconcat (promise, "\n", due_line, NULL);
+  else
+    body = g_steal_pointer (&due_line);
+
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, body);
+  g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
+  g_notification_add_button_with_target_value (notification, _("Done"),
+                                               "app.follow-up-done",
+                                               g_variant_new_string (uuid));
+  g_notification_add_button_with_target_value (notification, _("Snooze 15 min"),
+                                               "app.follow-up-snooze",
+                                               g_variant_new_string (uuid));
+  g_notification_set_default_action_and_target_value (notification, "app.follow-up-open",
+                                                      g_variant_new_string (uuid));
+
+  /* The same id replaces the follow-up's previous reminder (after a
+   * snooze, say) instead of stacking a second one. */
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+  g_hash_table_add (self->notified, g_strdup (uuid));
+}
+
+static void
+send_missed_notification (PoiseApplication *self)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *body = NULL;
+  guint n = g_hash_table_size (self->missed);
+
+  if (self->scheduler_starting)
+    body = g_strdup_printf (ngettext ("%u follow-up came due while Poise was not running",
+                                      "%u follow-ups came due while Poise was not running",
+                                      n),
+                            n);
+  else
+    body = g_strdup_printf (ngettext ("%u follow-up came due while the computer was asleep",
+                                      "%u follow-ups came due while the computer was asleep",
+                                      n),
+                            n);
+
+  notification = g_notification_new (_("Missed while you were away"));
+  g_notification_set_body (notification, body);
+  g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
+  /* An empty UUID opens the Follow-ups page itself. */
+  g_notification_set_default_action_and_target_value (notification, "app.follow-up-open",
+                                                      g_variant_new_string (""));
+  g_application_send_notification (G_APPLICATION (self), MISSED_NOTIFICATION_ID, notification);
+}
+
+static PoiseWindow *
+ensure_window (PoiseApplication *self)
+{
+  GtkWindow *window;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (window != NULL)
+    return POISE_WINDOW (window);
+
+  window = GTK_WINDOW (poise_window_new (self));
+
+  if (self->library_error != NULL)
+    poise_window_show_error (POISE_WINDOW (window),
+                             _("The scripts could not be loaded"),
+                             self->library_error->message);
+  else if (self->store_error != NULL)
+    poise_window_show_error (POISE_WINDOW (window),
+                             _("Your saved conversation and follow-ups could not be opened"),
+                             self->store_error);
+  else if (self->restore_error != NULL)
+    poise_window_show_error (POISE_WINDOW (window),
+                             _("The last conversation could not be restored"),
+                             self->restore_error);
+
+  return POISE_WINDOW (window);
+}
+
+/* Reminder callbacks */
+
+static void
+on_scheduler_due_cb (PoiseApplication       *self,
+                     PoiseFollowUp          *follow_up,
+                     PoiseReminderScheduler *scheduler)
+{
+  send_due_notification (self, follow_up);
+}
+
+static void
+on_scheduler_missed_cb (PoiseApplication       *self,
+                        GPtrArray              *follow_ups,
+                        PoiseReminderScheduler *scheduler)
+{
+  for (guint i = 0; i < follow_ups->len; i++)
+    {
+      PoiseFollowUp *follow_up = g_ptr_array_index (follow_ups, i);
+
+      g_hash_table_add (self->missed, g_strdup (poise_follow_up_get_uuid (follow_up)));
+    }
+
+  /* One summary, however many: a flood of stale alarms helps no one. */
+  send_missed_notification (self);
+}
+
+static void
+on_store_changed_cb (PoiseApplication *self,
+                     const char       *uuid,
+                     PoiseStore       *store)
+{
+  if (uuid == NULL)
+    return;
+
+  if (!g_hash_table_contains (self->notified, uuid) &&
+      !g_hash_table_contains (self->missed, uuid))
+    return;
+
+  if (!follow_up_is_handled (self, uuid))
+    return;
+
+  withdraw_follow_up_notification (self, uuid);
+  forget_missed (self, uuid);
+}
+
+static void
+on_prepare_for_sleep_cb (GDBusConnection *connection,
+                         const char      *sender_name,
+                         const char      *object_path,
+                         const char      *interface_name,
+                         const char      *signal_name,
+                         GVariant        *parameters,
+                         gpointer         user_data)
+{
+  PoiseApplication *self = user_data;
+  gboolean going_to_sleep;
+
+  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(b)")))
+    return;
+
+  g_variant_get (parameters, "(b)", &going_to_sleep);
+  if (!going_to_sleep && self->scheduler != NULL)
+    poise_reminder_scheduler_recheck (self->scheduler);
+}
+
+static void
+system_bus_ready_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  PoiseApplication *self;
+
+  connection = g_bus_get_finish (result, &error);
+  if (connection == NULL)
+    {
+      /* No system bus (a container, a test): the timerfd still notices
+       * resume by itself; this only makes it prompt. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("No system bus, not watching for resume: %s", error->message);
+      return;
+    }
+
+  self = POISE_APPLICATION (user_data);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  self->system_bus = g_steal_pointer (&connection);
+  self->sleep_subscription =
+    g_dbus_connection_signal_subscribe (self->system_bus,
+                                        "org.freedesktop.login1",
+                                        "org.freedesktop.login1.Manager",
+                                        "PrepareForSleep",
+                                        "/org/freedesktop/login1",
+                                        NULL,
+                                        G_DBUS_SIGNAL_FLAGS_NONE,
+                                        on_prepare_for_sleep_cb,
+                                        self, NULL);
+}
+
+static void
+start_reminders (PoiseApplication *self)
+{
+  if (self->scheduler == NULL)
+    return;
+
+  g_signal_connect_object (self->scheduler, "due",
+                           G_CALLBACK (on_scheduler_due_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->scheduler, "missed",
+                           G_CALLBACK (on_scheduler_missed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "changed",
+                           G_CALLBACK (on_store_changed_cb), self, G_CONNECT_SWAPPED);
+
+  /* The application holds a reference on itself until shutdown, which
+   * cancels this before the last one goes. */
+  g_bus_get (G_BUS_TYPE_SYSTEM, self->cancellable, system_bus_ready_cb, self);
+
+  self->scheduler_starting = TRUE;
+  poise_reminder_scheduler_start (self->scheduler);
+  self->scheduler_starting = FALSE;
+}
+
+static void
+stop_reminders (PoiseApplication *self)
+{
+  g_cancellable_cancel (self->cancellable);
+
+  if (self->sleep_subscription != 0)
+    g_dbus_connection_signal_unsubscribe (self->system_bus, self->sleep_subscription);
+  self->sleep_subscription = 0;
+  g_clear_object (&self->system_bus);
+
+  /* Like Clocks: a reminder whose buttons nobody would answer is not left
+   * behind. What is still due is summed up as missed at the next start. */
+  withdraw_all_notifications (self);
+}
+
+/* Reminder actions (the notification buttons) */
+
+static void
+poise_application_follow_up_done_action (GSimpleAction *action,
+                                         GVariant      *parameter,
+                                         gpointer       user_data)
+{
+  PoiseApplication *self = user_data;
+  const char *uuid = g_variant_get_string (parameter, NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (self->store == NULL)
+    return;
+
+  if (!poise_store_mark_done (self->store, uuid, &error))
+    {
+      g_warning ("Could not mark the follow-up %s done: %s", uuid, error->message);
+      if (!g_error_matches (error, POISE_STORE_ERROR, POISE_STORE_ERROR_NOT_FOUND))
+        return;
+    }
+
+  withdraw_follow_up_notification (self, uuid);
+  forget_missed (self, uuid);
+}
+
+static void
+poise_application_follow_up_snooze_action (GSimpleAction *action,
+                                           GVariant      *parameter,
+                                           gpointer       user_data)
+{
+  PoiseApplication *self = user_data;
+  const char *uuid = g_variant_get_string (parameter, NULL);
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GDateTime) until = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->store == NULL)
+    return;
+
+  now = get_now (self);
+  until = g_date_time_add (now, SNOOZE_SPAN);
+  if (!poise_store_snooze (self->store, uuid, until, &error))
+    {
+      g_warning ("Could not snooze the follow-up %s: %s", uuid, error->message);
+      if (!g_error_matches (error, POISE_STORE_ERROR, POISE_STORE_ERROR_NOT_FOUND))
+        return;
+    }
+
+  withdraw_follow_up_notification (self, uuid);
+  forget_missed (self, uuid);
+}
+
+static void
+poise_application_follow_up_open_action (GSimpleAction *action,
+                                         GVariant      *parameter,
+                                         gpointer       user_data)
+{
+  PoiseApplication *self = user_data;
+  const char *uuid = g_variant_get_string (parameter, NULL);
+  PoiseWindow *window = ensure_window (self);
+
+  gtk_window_present (GTK_WINDOW (window));
+  poise_window_show_follow_up (window, *uuid != '\0' ? uuid : NULL);
+}
+
+/* Actions */
+
 static void
 poise_application_quit_action (GSimpleAction *action,
                                GVariant      *parameter,
@@ -233,34 +659,17 @@ static const GActionEntry app_actions[] = {
   { "quit", poise_application_quit_action },
   { "about", poise_application_about_action },
   { "preferences", poise_application_preferences_action },
+  { "follow-up-done", poise_application_follow_up_done_action, "s" },
+  { "follow-up-snooze", poise_application_follow_up_snooze_action, "s" },
+  { "follow-up-open", poise_application_follow_up_open_action, "s" },
 };
 
 static void
 poise_application_activate (GApplication *app)
 {
   PoiseApplication *self = POISE_APPLICATION (app);
-  GtkWindow *window;
 
-  window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  if (window == NULL)
-    {
-      window = GTK_WINDOW (poise_window_new (self));
-
-      if (self->library_error != NULL)
-        poise_window_show_error (POISE_WINDOW (window),
-                                 _("The scripts could not be loaded"),
-                                 self->library_error->message);
-      else if (self->store_error != NULL)
-        poise_window_show_error (POISE_WINDOW (window),
-                                 _("Your saved conversation and follow-ups could not be opened"),
-                                 self->store_error);
-      else if (self->restore_error != NULL)
-        poise_window_show_error (POISE_WINDOW (window),
-                                 _("The last conversation could not be restored"),
-                                 self->restore_error);
-    }
-
-  gtk_window_present (window);
+  gtk_window_present (GTK_WINDOW (ensure_window (self)));
 }
 
 static void
@@ -294,6 +703,8 @@ poise_application_startup (GApplication *app)
   g_signal_connect_object (self->conversation, "changed",
                            G_CALLBACK (on_conversation_changed_cb), self,
                            G_CONNECT_SWAPPED);
+
+  start_reminders (self);
 }
 
 static void
@@ -302,6 +713,7 @@ poise_application_shutdown (GApplication *app)
   PoiseApplication *self = POISE_APPLICATION (app);
 
   poise_application_save_conversation (self);
+  stop_reminders (self);
 
   G_APPLICATION_CLASS (poise_application_parent_class)->shutdown (app);
 }
@@ -349,6 +761,10 @@ poise_application_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_pointer (&self->store_error, g_free);
   g_clear_pointer (&self->restore_error, g_free);
+  g_clear_pointer (&self->notified, g_hash_table_unref);
+  g_clear_pointer (&self->missed, g_hash_table_unref);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->system_bus);
 
   G_OBJECT_CLASS (poise_application_parent_class)->finalize (object);
 }
@@ -384,6 +800,9 @@ poise_application_init (PoiseApplication *self)
                            G_CONNECT_SWAPPED);
 
   self->conversation = poise_conversation_new ();
+  self->notified = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->missed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->cancellable = g_cancellable_new ();
 }
 
 PoiseApplication *
