@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <errno.h>
+#include <stdlib.h>
 
 #include "poise-application.h"
 #include "poise-preferences-window.h"
@@ -48,6 +49,11 @@ struct _PoiseApplication
   GCancellable      *cancellable;
   GDBusConnection   *system_bus;
   guint              sleep_subscription;
+
+  /* Running with the window closed: whether we hold the application, and
+   * whether --background asked to skip the first window. */
+  gboolean           holding;
+  gboolean           start_in_background;
 };
 
 /* The key of the conversation in progress in the store's app state. */
@@ -369,6 +375,65 @@ send_missed_notification (PoiseApplication *self)
   g_application_send_notification (G_APPLICATION (self), MISSED_NOTIFICATION_ID, notification);
 }
 
+/* Background running */
+
+/* Keeps Poise alive with its window closed while reminders may still be
+ * due: while "run in background" is on and a follow-up is open. The
+ * window then hides on close instead of going away. */
+static void
+update_background (PoiseApplication *self)
+{
+  g_autoptr(GList) windows = NULL;
+  gboolean hold = FALSE;
+
+  if (self->store != NULL && g_settings_get_boolean (self->settings, "run-in-background"))
+    {
+      g_autoptr(GDateTime) first_due = NULL;
+      g_autoptr(GError) error = NULL;
+
+      /* The earliest due time of all open follow-ups: any at all? */
+      if (poise_store_get_next_due (self->store, NULL, &first_due, &error))
+        hold = first_due != NULL;
+      else
+        {
+          g_warning ("Could not count the open follow-ups: %s", error->message);
+          hold = self->holding;
+        }
+    }
+
+  if (hold != self->holding)
+    {
+      self->holding = hold;
+      if (hold)
+        g_application_hold (G_APPLICATION (self));
+      else
+        g_application_release (G_APPLICATION (self));
+    }
+
+  /* A hidden window would keep the application alive by itself once the
+   * hold is gone, so it goes for good then. */
+  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  for (const GList *l = windows; l != NULL; l = l->next)
+    {
+      GtkWindow *window = l->data;
+
+      if (!POISE_IS_WINDOW (window))
+        continue;
+
+      gtk_window_set_hide_on_close (window, hold);
+      if (!hold && !gtk_widget_get_visible (GTK_WIDGET (window)))
+        gtk_window_destroy (window);
+    }
+}
+
+static void
+on_run_in_background_changed_cb (PoiseApplication *self,
+                                 const char       *key,
+                                 GSettings        *settings)
+{
+  update_background (self);
+}
+
 static PoiseWindow *
 ensure_window (PoiseApplication *self)
 {
@@ -379,6 +444,7 @@ ensure_window (PoiseApplication *self)
     return POISE_WINDOW (window);
 
   window = GTK_WINDOW (poise_window_new (self));
+  gtk_window_set_hide_on_close (window, self->holding);
 
   if (self->library_error != NULL)
     poise_window_show_error (POISE_WINDOW (window),
@@ -429,6 +495,8 @@ on_store_changed_cb (PoiseApplication *self,
 {
   if (uuid == NULL)
     return;
+
+  update_background (self);
 
   if (!g_hash_table_contains (self->notified, uuid) &&
       !g_hash_table_contains (self->missed, uuid))
@@ -664,10 +732,48 @@ static const GActionEntry app_actions[] = {
   { "follow-up-open", poise_application_follow_up_open_action, "s" },
 };
 
+static int
+poise_application_handle_local_options (GApplication *app,
+                                        GVariantDict *options)
+{
+  PoiseApplication *self = POISE_APPLICATION (app);
+
+  if (g_variant_dict_contains (options, "background"))
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!g_application_register (app, NULL, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return EXIT_FAILURE;
+        }
+
+      /* Poise runs already (autostart after a manual start, say): leave
+       * its window as it is. */
+      if (g_application_get_is_remote (app))
+        return EXIT_SUCCESS;
+
+      self->start_in_background = TRUE;
+    }
+
+  if (G_APPLICATION_CLASS (poise_application_parent_class)->handle_local_options != NULL)
+    return G_APPLICATION_CLASS (poise_application_parent_class)->handle_local_options (app, options);
+
+  return -1;
+}
+
 static void
 poise_application_activate (GApplication *app)
 {
   PoiseApplication *self = POISE_APPLICATION (app);
+
+  /* Started at login (--background): reminders only, no window. Without
+   * open follow-ups nothing holds the application and it ends here. */
+  if (self->start_in_background)
+    {
+      self->start_in_background = FALSE;
+      return;
+    }
 
   gtk_window_present (GTK_WINDOW (ensure_window (self)));
 }
@@ -705,6 +811,11 @@ poise_application_startup (GApplication *app)
                            G_CONNECT_SWAPPED);
 
   start_reminders (self);
+  update_background (self);
+  if (self->store != NULL)
+    g_signal_connect_object (self->settings, "changed::run-in-background",
+                             G_CALLBACK (on_run_in_background_changed_cb), self,
+                             G_CONNECT_SWAPPED);
 }
 
 static void
@@ -714,6 +825,10 @@ poise_application_shutdown (GApplication *app)
 
   poise_application_save_conversation (self);
   stop_reminders (self);
+
+  if (self->holding)
+    g_application_release (app);
+  self->holding = FALSE;
 
   G_APPLICATION_CLASS (poise_application_parent_class)->shutdown (app);
 }
@@ -779,6 +894,7 @@ poise_application_class_init (PoiseApplicationClass *klass)
   object_class->get_property = poise_application_get_property;
   object_class->finalize = poise_application_finalize;
 
+  app_class->handle_local_options = poise_application_handle_local_options;
   app_class->activate = poise_application_activate;
   app_class->startup = poise_application_startup;
   app_class->shutdown = poise_application_shutdown;
@@ -803,6 +919,11 @@ poise_application_init (PoiseApplication *self)
   self->notified = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->missed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cancellable = g_cancellable_new ();
+
+  g_application_add_main_option (G_APPLICATION (self), "background", 0,
+                                 G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE,
+                                 _("Start without a window, only to remind of follow-ups"),
+                                 NULL);
 }
 
 PoiseApplication *

@@ -567,6 +567,88 @@ test_window_new_conversation_undo (void)
   stop_app (app);
 }
 
+static void
+test_window_background_and_reminder_actions (void)
+{
+  g_autoptr(PoiseApplication) app = start_app ();
+  GSettings *settings = poise_application_get_settings (app);
+  PoiseStore *store = poise_application_get_store (app);
+  g_autoptr(PoiseFollowUp) follow_up = poise_follow_up_new ();
+  g_autoptr(PoiseFollowUp) stored = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (now, 1);
+  g_autoptr(GError) error = NULL;
+  const char *uuid = poise_follow_up_get_uuid (follow_up);
+  GtkWidget *window = get_window (app);
+  GTimeSpan snoozed;
+
+  /* The notification buttons' actions take the follow-up's UUID. */
+  g_assert_true (g_variant_type_equal (g_action_group_get_action_parameter_type (G_ACTION_GROUP (app),
+                                                                                  "follow-up-done"),
+                                       G_VARIANT_TYPE_STRING));
+  g_assert_true (g_variant_type_equal (g_action_group_get_action_parameter_type (G_ACTION_GROUP (app),
+                                                                                  "follow-up-snooze"),
+                                       G_VARIANT_TYPE_STRING));
+  g_assert_true (g_variant_type_equal (g_action_group_get_action_parameter_type (G_ACTION_GROUP (app),
+                                                                                  "follow-up-open"),
+                                       G_VARIANT_TYPE_STRING));
+
+  /* Nothing open: closing the window would quit. */
+  g_assert_true (g_settings_get_boolean (settings, "run-in-background"));
+  g_assert_false (gtk_window_get_hide_on_close (GTK_WINDOW (window)));
+
+  /* An open follow-up keeps Poise running: the window only hides. */
+  poise_follow_up_set_customer_name (follow_up, "Ms Weber");
+  poise_follow_up_set_due_at (follow_up, tomorrow);
+  poise_store_insert_follow_up (store, follow_up, &error);
+  g_assert_no_error (error);
+  g_assert_true (gtk_window_get_hide_on_close (GTK_WINDOW (window)));
+  gtk_window_close (GTK_WINDOW (window));
+  iterate_for (100);
+  g_assert_true (get_window (app) == window);
+  g_assert_false (gtk_widget_get_visible (window));
+
+  /* Turned off, the hidden window goes, so the application can end. */
+  g_settings_set_boolean (settings, "run-in-background", FALSE);
+  iterate_for (100);
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
+
+  /* Back on, a new window hides on close again. */
+  g_settings_set_boolean (settings, "run-in-background", TRUE);
+  g_application_activate (G_APPLICATION (app));
+  iterate_for (100);
+  window = get_window (app);
+  g_assert_true (gtk_window_get_hide_on_close (GTK_WINDOW (window)));
+
+  /* Snooze 15 min, then Done, as the notification buttons do. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "follow-up-snooze",
+                                  g_variant_new_string (uuid));
+  stored = poise_store_get_follow_up (store, uuid, &error);
+  g_assert_no_error (error);
+  snoozed = g_date_time_difference (poise_follow_up_get_due_at (stored), now);
+  /* The store keeps whole seconds. */
+  g_assert_cmpint (snoozed, >=, 15 * G_TIME_SPAN_MINUTE - G_TIME_SPAN_SECOND);
+  g_assert_cmpint (snoozed, <, 16 * G_TIME_SPAN_MINUTE);
+  g_assert_cmpint (poise_follow_up_get_status (stored), ==, POISE_FOLLOW_UP_STATUS_OPEN);
+  g_clear_object (&stored);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "follow-up-done",
+                                  g_variant_new_string (uuid));
+  stored = poise_store_get_follow_up (store, uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (poise_follow_up_get_status (stored), ==, POISE_FOLLOW_UP_STATUS_DONE);
+
+  /* Nothing open any more: closing quits again. */
+  g_assert_false (gtk_window_get_hide_on_close (GTK_WINDOW (window)));
+
+  /* Leave the shared store as the other tests expect it. */
+  g_clear_object (&stored);
+  stored = poise_store_delete_follow_up (store, uuid, &error);
+  g_assert_no_error (error);
+
+  stop_app (g_steal_pointer (&app));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -587,6 +669,8 @@ main (int   argc,
   g_test_add_func ("/window/restores-conversation", test_window_restores_conversation);
   g_test_add_func ("/window/new-conversation-undo", test_window_new_conversation_undo);
   g_test_add_func ("/window/imports-conversation-file", test_window_imports_conversation_file);
+  g_test_add_func ("/window/background-and-reminder-actions",
+                   test_window_background_and_reminder_actions);
 
   result = g_test_run ();
 
