@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "poise-application.h"
+#include "poise-autostart.h"
 #include "poise-preferences-window.h"
 #include "poise-window.h"
 
@@ -434,6 +435,17 @@ on_run_in_background_changed_cb (PoiseApplication *self,
   update_background (self);
 }
 
+/* Only on a change: asking the portal at every start would ask the agent
+ * again and again, and the entry the last change wrote is still there. */
+static void
+on_start_at_login_changed_cb (PoiseApplication *self,
+                              const char       *key,
+                              GSettings        *settings)
+{
+  poise_autostart_set_enabled (G_APPLICATION (self),
+                               g_settings_get_boolean (settings, "start-at-login"));
+}
+
 static PoiseWindow *
 ensure_window (PoiseApplication *self)
 {
@@ -811,11 +823,17 @@ poise_application_startup (GApplication *app)
                            G_CONNECT_SWAPPED);
 
   start_reminders (self);
+
+  /* GSettings only reports changes of keys read since connecting: both are
+   * read right after (update_background, and here). */
+  g_signal_connect_object (self->settings, "changed::run-in-background",
+                           G_CALLBACK (on_run_in_background_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::start-at-login",
+                           G_CALLBACK (on_start_at_login_changed_cb), self,
+                           G_CONNECT_SWAPPED);
   update_background (self);
-  if (self->store != NULL)
-    g_signal_connect_object (self->settings, "changed::run-in-background",
-                             G_CALLBACK (on_run_in_background_changed_cb), self,
-                             G_CONNECT_SWAPPED);
+  (void) g_settings_get_boolean (self->settings, "start-at-login");
 }
 
 static void

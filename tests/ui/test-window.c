@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "poise-application.h"
+#include "poise-autostart.h"
 #include "poise-conversation-view.h"
 #include "poise-placeholder-editor.h"
 #include "poise-scenario-row.h"
@@ -649,6 +650,23 @@ test_window_background_and_reminder_actions (void)
   stop_app (g_steal_pointer (&app));
 }
 
+static void
+test_window_start_at_login (void)
+{
+  g_autoptr(PoiseApplication) app = start_app ();
+  GSettings *settings = poise_application_get_settings (app);
+  g_autofree char *path =
+    poise_autostart_get_entry_path (g_application_get_application_id (G_APPLICATION (app)));
+
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_settings_set_boolean (settings, "start-at-login", TRUE);
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_settings_set_boolean (settings, "start-at-login", FALSE);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  stop_app (g_steal_pointer (&app));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -659,6 +677,12 @@ main (int   argc,
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   data_dir = g_dir_make_tmp ("poise-ui-XXXXXX", NULL);
   g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
+  {
+    g_autofree char *config_dir = g_build_filename (data_dir, "config", NULL);
+
+    /* "Start at login" writes an autostart entry: never into the real one. */
+    g_setenv ("XDG_CONFIG_HOME", config_dir, TRUE);
+  }
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
@@ -671,6 +695,7 @@ main (int   argc,
   g_test_add_func ("/window/imports-conversation-file", test_window_imports_conversation_file);
   g_test_add_func ("/window/background-and-reminder-actions",
                    test_window_background_and_reminder_actions);
+  g_test_add_func ("/window/start-at-login", test_window_start_at_login);
 
   result = g_test_run ();
 
