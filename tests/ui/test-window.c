@@ -10,6 +10,7 @@
 #include "poise-autostart.h"
 #include "poise-conversation-view.h"
 #include "poise-placeholder-editor.h"
+#include "poise-preferences-window.h"
 #include "poise-scenario-row.h"
 #include "poise-window.h"
 
@@ -667,6 +668,48 @@ test_window_start_at_login (void)
   stop_app (g_steal_pointer (&app));
 }
 
+static void
+test_window_preferences_reminders (void)
+{
+  g_autoptr(PoiseApplication) app = start_app ();
+  GSettings *settings = poise_application_get_settings (app);
+  g_autoptr(GPtrArray) switches = NULL;
+  GtkWidget *preferences = NULL;
+  GListModel *toplevels;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  iterate_for (300);
+
+  toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (POISE_IS_PREFERENCES_WINDOW (toplevel))
+        preferences = toplevel;
+    }
+  g_assert_nonnull (preferences);
+
+  /* The Reminders group: Run in Background, then Start at Login. */
+  switches = find_all (preferences, GTK_TYPE_SWITCH);
+  g_assert_cmpuint (switches->len, ==, 2);
+  g_assert_true (gtk_switch_get_active (g_ptr_array_index (switches, 0)));
+  g_assert_false (gtk_switch_get_active (g_ptr_array_index (switches, 1)));
+
+  gtk_switch_set_active (g_ptr_array_index (switches, 0), FALSE);
+  g_assert_false (g_settings_get_boolean (settings, "run-in-background"));
+  gtk_switch_set_active (g_ptr_array_index (switches, 0), TRUE);
+  g_assert_true (g_settings_get_boolean (settings, "run-in-background"));
+
+  g_settings_set_boolean (settings, "start-at-login", TRUE);
+  g_assert_true (gtk_switch_get_active (g_ptr_array_index (switches, 1)));
+  gtk_switch_set_active (g_ptr_array_index (switches, 1), FALSE);
+  g_assert_false (g_settings_get_boolean (settings, "start-at-login"));
+
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  stop_app (g_steal_pointer (&app));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -696,6 +739,7 @@ main (int   argc,
   g_test_add_func ("/window/background-and-reminder-actions",
                    test_window_background_and_reminder_actions);
   g_test_add_func ("/window/start-at-login", test_window_start_at_login);
+  g_test_add_func ("/window/preferences-reminders", test_window_preferences_reminders);
 
   result = g_test_run ();
 
