@@ -611,7 +611,16 @@ stop_reminders (PoiseApplication *self)
 
   /* Like Clocks: a reminder whose buttons nobody would answer is not left
    * behind. What is still due is summed up as missed at the next start. */
-  withdraw_all_notifications (self);
+  if (g_hash_table_size (self->notified) > 0 || g_hash_table_size (self->missed) > 0)
+    {
+      GDBusConnection *connection = g_application_get_dbus_connection (G_APPLICATION (self));
+
+      withdraw_all_notifications (self);
+
+      /* The process ends right after: send the withdrawals first. */
+      if (connection != NULL)
+        g_dbus_connection_flush_sync (connection, NULL, NULL);
+    }
 }
 
 /* Reminder actions (the notification buttons) */

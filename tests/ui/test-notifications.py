@@ -163,6 +163,16 @@ def test_missed_summary():
         assert any(key == 'default' for key, _ in n['actions']), n['actions']
         # Open follow-ups hold the windowless Poise.
         assert case.app.poll() is None, 'poise exited with follow-ups open'
+
+        # Quit (Ctrl+Q): the summary goes with it, nobody would answer it.
+        bus.call_sync(APP_ID, '/' + APP_ID.replace('.', '/'), 'org.freedesktop.Application',
+                      'ActivateAction', GLib.Variant('(sava{sv})', ('quit', [], {})),
+                      None, Gio.DBusCallFlags.NONE, 5000, None)
+        exited = fake.wait_for(lambda: case.app.poll() is not None, 10)
+        assert exited, 'poise did not quit'
+        assert case.app.returncode == 0, case.app.returncode
+        fake.wait_for(lambda: n['id'] in fake.closed, 2)
+        assert n['id'] in fake.closed, 'the summary was left behind (closed %r)' % fake.closed
     finally:
         case.stop()
 
