@@ -9,14 +9,22 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <errno.h>
+#include <stdlib.h>
 
 #include "poise-application.h"
+#include "poise-autostart.h"
 #include "poise-preferences-window.h"
 #include "poise-window.h"
 
 /* Long enough to coalesce a burst of typing into one write, short enough
  * that a crash loses at most a few keystrokes. */
 #define SAVE_DELAY_MS 400
+
+/* What "Snooze" on a reminder means. */
+#define SNOOZE_SPAN (15 * G_TIME_SPAN_MINUTE)
+
+/* The notification that sums up the follow-ups missed while away. */
+#define MISSED_NOTIFICATION_ID "follow-ups-missed"
 
 struct _PoiseApplication
 {
@@ -31,6 +39,22 @@ struct _PoiseApplication
   char              *store_error;
   char              *restore_error;
   guint              save_source;
+
+  /* Reminders: the UUIDs with a notification of their own, and those
+   * counted in the "missed" summary, so each is withdrawn once handled. */
+  GHashTable        *notified;
+  GHashTable        *missed;
+  gboolean           scheduler_starting;
+
+  /* Resume from suspend, from logind on the system bus if there is one. */
+  GCancellable      *cancellable;
+  GDBusConnection   *system_bus;
+  guint              sleep_subscription;
+
+  /* Running with the window closed: whether we hold the application, and
+   * whether --background asked to skip the first window. */
+  gboolean           holding;
+  gboolean           start_in_background;
 };
 
 /* The key of the conversation in progress in the store's app state. */
@@ -175,6 +199,497 @@ restore_conversation (PoiseApplication *self)
     }
 }
 
+/* Reminders */
+
+static char *
+follow_up_notification_id (const char *uuid)
+{
+  return g_strconcat ("follow-up-", uuid, NULL);
+}
+
+static GDateTime *
+get_now (PoiseApplication *self)
+{
+  return poise_clock_get_now (poise_reminder_scheduler_get_clock (self->scheduler));
+}
+
+static void
+withdraw_follow_up_notification (PoiseApplication *self,
+                                 const char       *uuid)
+{
+  g_autofree char *id = NULL;
+
+  if (!g_hash_table_remove (self->notified, uuid))
+    return;
+
+  id = follow_up_notification_id (uuid);
+  g_application_withdraw_notification (G_APPLICATION (self), id);
+}
+
+static void
+forget_missed (PoiseApplication *self,
+               const char       *uuid)
+{
+  if (!g_hash_table_remove (self->missed, uuid))
+    return;
+
+  /* The summary stays while any of what it counts still waits; it is not
+   * re-sent with a smaller number, which would alert the agent again. */
+  if (g_hash_table_size (self->missed) == 0)
+    g_application_withdraw_notification (G_APPLICATION (self), MISSED_NOTIFICATION_ID);
+}
+
+static void
+withdraw_all_notifications (PoiseApplication *self)
+{
+  GHashTableIter iter;
+  const char *uuid;
+
+  g_hash_table_iter_init (&iter, self->notified);
+  while (g_hash_table_iter_next (&iter, (gpointer *) &uuid, NULL))
+    {
+      g_autofree char *id = follow_up_notification_id (uuid);
+
+      g_application_withdraw_notification (G_APPLICATION (self), id);
+      g_hash_table_iter_remove (&iter);
+    }
+
+  if (g_hash_table_size (self->missed) > 0)
+    {
+      g_hash_table_remove_all (self->missed);
+      g_application_withdraw_notification (G_APPLICATION (self), MISSED_NOTIFICATION_ID);
+    }
+}
+
+/* A reminder is "handled" once its follow-up is gone, no longer open, or
+ * due later than now (snoozed or rescheduled) - here or elsewhere. */
+static gboolean
+follow_up_is_handled (PoiseApplication *self,
+                      const char       *uuid)
+{
+  g_autoptr(PoiseFollowUp) follow_up = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GError) error = NULL;
+
+  follow_up = poise_store_get_follow_up (self->store, uuid, &error);
+  if (follow_up == NULL)
+    {
+      if (g_error_matches (error, POISE_STORE_ERROR, POISE_STORE_ERROR_NOT_FOUND))
+        return TRUE;
+
+      /* Unreadable for now: keep the reminder rather than lose it. */
+      g_warning ("Could not read the follow-up %s: %s", uuid, error->message);
+      return FALSE;
+    }
+
+  if (poise_follow_up_get_status (follow_up) != POISE_FOLLOW_UP_STATUS_OPEN)
+    return TRUE;
+
+  now = get_now (self);
+  return g_date_time_compare (poise_follow_up_get_due_at (follow_up), now) > 0;
+}
+
+static char *
+format_due_time (GDateTime *due_at)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (due_at);
+
+  /* Translators: the time of day a follow-up is due, in a notification;
+   * see g_date_time_format() for the codes */
+  return g_date_time_format (local, _("%H:%M"));
+}
+
+static void
+send_due_notification (PoiseApplication *self,
+                       PoiseFollowUp    *follow_up)
+{
+  const char *uuid = poise_follow_up_get_uuid (follow_up);
+  const char *name = poise_follow_up_get_customer_name (follow_up);
+  const char *ref = poise_follow_up_get_customer_ref (follow_up);
+  const char *promise = poise_follow_up_get_promise (follow_up);
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *id = follow_up_notification_id (uuid);
+  g_autofree char *title = NULL;
+  g_autofree char *due_time = NULL;
+  g_autofree char *due_line = NULL;
+  g_autofree char *body = NULL;
+
+  if (name != NULL && *name != '\0')
+    /* Translators: a notification title; %s is the customer's name or,
+     * without one, the ticket or order number */
+    title = g_strdup_printf (_("Follow-up due: %s"), name);
+  else if (ref != NULL && *ref != '\0')
+    title = g_strdup_printf (_("Follow-up due: %s"), ref);
+  else
+    title = g_strdup (_("A follow-up is due"));
+
+  due_time = format_due_time (poise_follow_up_get_due_at (follow_up));
+  /* Translators: the last line of a reminder; %s is a time such as 14:30 */
+  due_line = g_strdup_printf (_("Due at %s"), due_time);
+  if (promise != NULL && *promise != '\0')
+    body = g_strconcat (promise, "\n", due_line, NULL);
+  else
+    body = g_steal_pointer (&due_line);
+
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, body);
+  g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
+  g_notification_add_button_with_target_value (notification, _("Done"),
+                                               "app.follow-up-done",
+                                               g_variant_new_string (uuid));
+  g_notification_add_button_with_target_value (notification, _("Snooze 15 min"),
+                                               "app.follow-up-snooze",
+                                               g_variant_new_string (uuid));
+  g_notification_set_default_action_and_target_value (notification, "app.follow-up-open",
+                                                      g_variant_new_string (uuid));
+
+  /* The same id replaces the follow-up's previous reminder (after a
+   * snooze, say) instead of stacking a second one. */
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+  g_hash_table_add (self->notified, g_strdup (uuid));
+}
+
+static void
+send_missed_notification (PoiseApplication *self)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *body = NULL;
+  guint n = g_hash_table_size (self->missed);
+
+  if (self->scheduler_starting)
+    body = g_strdup_printf (ngettext ("%u follow-up came due while Poise was not running",
+                                      "%u follow-ups came due while Poise was not running",
+                                      n),
+                            n);
+  else
+    body = g_strdup_printf (ngettext ("%u follow-up came due while the computer was asleep",
+                                      "%u follow-ups came due while the computer was asleep",
+                                      n),
+                            n);
+
+  notification = g_notification_new (_("Missed while you were away"));
+  g_notification_set_body (notification, body);
+  g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
+  /* An empty UUID opens the Follow-ups page itself. */
+  g_notification_set_default_action_and_target_value (notification, "app.follow-up-open",
+                                                      g_variant_new_string (""));
+  g_application_send_notification (G_APPLICATION (self), MISSED_NOTIFICATION_ID, notification);
+}
+
+/* Background running */
+
+/* Keeps Poise alive with its window closed while reminders may still be
+ * due: while "run in background" is on and a follow-up is open. The
+ * window then hides on close instead of going away. */
+static void
+update_background (PoiseApplication *self)
+{
+  g_autoptr(GList) windows = NULL;
+  gboolean hold = FALSE;
+
+  if (self->store != NULL && g_settings_get_boolean (self->settings, "run-in-background"))
+    {
+      g_autoptr(GDateTime) first_due = NULL;
+      g_autoptr(GError) error = NULL;
+
+      /* The earliest due time of all open follow-ups: any at all? */
+      if (poise_store_get_next_due (self->store, NULL, &first_due, &error))
+        hold = first_due != NULL;
+      else
+        {
+          g_warning ("Could not count the open follow-ups: %s", error->message);
+          hold = self->holding;
+        }
+    }
+
+  if (hold != self->holding)
+    {
+      self->holding = hold;
+      if (hold)
+        g_application_hold (G_APPLICATION (self));
+      else
+        g_application_release (G_APPLICATION (self));
+    }
+
+  /* A hidden window would keep the application alive by itself once the
+   * hold is gone, so it goes for good then. */
+  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  for (const GList *l = windows; l != NULL; l = l->next)
+    {
+      GtkWindow *window = l->data;
+
+      if (!POISE_IS_WINDOW (window))
+        continue;
+
+      gtk_window_set_hide_on_close (window, hold);
+      if (!hold && !gtk_widget_get_visible (GTK_WIDGET (window)))
+        gtk_window_destroy (window);
+    }
+}
+
+static void
+on_run_in_background_changed_cb (PoiseApplication *self,
+                                 const char       *key,
+                                 GSettings        *settings)
+{
+  update_background (self);
+}
+
+/* Only on a change: asking the portal at every start would ask the agent
+ * again and again, and the entry the last change wrote is still there. */
+static void
+on_start_at_login_changed_cb (PoiseApplication *self,
+                              const char       *key,
+                              GSettings        *settings)
+{
+  poise_autostart_set_enabled (G_APPLICATION (self),
+                               g_settings_get_boolean (settings, "start-at-login"));
+}
+
+static PoiseWindow *
+ensure_window (PoiseApplication *self)
+{
+  GtkWindow *window;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (window != NULL)
+    return POISE_WINDOW (window);
+
+  window = GTK_WINDOW (poise_window_new (self));
+  gtk_window_set_hide_on_close (window, self->holding);
+
+  if (self->library_error != NULL)
+    poise_window_show_error (POISE_WINDOW (window),
+                             _("The scripts could not be loaded"),
+                             self->library_error->message);
+  else if (self->store_error != NULL)
+    poise_window_show_error (POISE_WINDOW (window),
+                             _("Your saved conversation and follow-ups could not be opened"),
+                             self->store_error);
+  else if (self->restore_error != NULL)
+    poise_window_show_error (POISE_WINDOW (window),
+                             _("The last conversation could not be restored"),
+                             self->restore_error);
+
+  return POISE_WINDOW (window);
+}
+
+/* Reminder callbacks */
+
+static void
+on_scheduler_due_cb (PoiseApplication       *self,
+                     PoiseFollowUp          *follow_up,
+                     PoiseReminderScheduler *scheduler)
+{
+  send_due_notification (self, follow_up);
+}
+
+static void
+on_scheduler_missed_cb (PoiseApplication       *self,
+                        GPtrArray              *follow_ups,
+                        PoiseReminderScheduler *scheduler)
+{
+  for (guint i = 0; i < follow_ups->len; i++)
+    {
+      PoiseFollowUp *follow_up = g_ptr_array_index (follow_ups, i);
+
+      g_hash_table_add (self->missed, g_strdup (poise_follow_up_get_uuid (follow_up)));
+    }
+
+  /* One summary, however many: a flood of stale alarms helps no one. */
+  send_missed_notification (self);
+}
+
+static void
+on_store_changed_cb (PoiseApplication *self,
+                     const char       *uuid,
+                     PoiseStore       *store)
+{
+  if (uuid == NULL)
+    return;
+
+  update_background (self);
+
+  if (!g_hash_table_contains (self->notified, uuid) &&
+      !g_hash_table_contains (self->missed, uuid))
+    return;
+
+  if (!follow_up_is_handled (self, uuid))
+    return;
+
+  withdraw_follow_up_notification (self, uuid);
+  forget_missed (self, uuid);
+}
+
+static void
+on_prepare_for_sleep_cb (GDBusConnection *connection,
+                         const char      *sender_name,
+                         const char      *object_path,
+                         const char      *interface_name,
+                         const char      *signal_name,
+                         GVariant        *parameters,
+                         gpointer         user_data)
+{
+  PoiseApplication *self = user_data;
+  gboolean going_to_sleep;
+
+  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(b)")))
+    return;
+
+  g_variant_get (parameters, "(b)", &going_to_sleep);
+  if (!going_to_sleep && self->scheduler != NULL)
+    poise_reminder_scheduler_recheck (self->scheduler);
+}
+
+static void
+system_bus_ready_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GDBusConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  PoiseApplication *self;
+
+  connection = g_bus_get_finish (result, &error);
+  if (connection == NULL)
+    {
+      /* No system bus (a container, a test): the timerfd still notices
+       * resume by itself; this only makes it prompt. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("No system bus, not watching for resume: %s", error->message);
+      return;
+    }
+
+  self = POISE_APPLICATION (user_data);
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  self->system_bus = g_steal_pointer (&connection);
+  self->sleep_subscription =
+    g_dbus_connection_signal_subscribe (self->system_bus,
+                                        "org.freedesktop.login1",
+                                        "org.freedesktop.login1.Manager",
+                                        "PrepareForSleep",
+                                        "/org/freedesktop/login1",
+                                        NULL,
+                                        G_DBUS_SIGNAL_FLAGS_NONE,
+                                        on_prepare_for_sleep_cb,
+                                        self, NULL);
+}
+
+static void
+start_reminders (PoiseApplication *self)
+{
+  if (self->scheduler == NULL)
+    return;
+
+  g_signal_connect_object (self->scheduler, "due",
+                           G_CALLBACK (on_scheduler_due_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->scheduler, "missed",
+                           G_CALLBACK (on_scheduler_missed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->store, "changed",
+                           G_CALLBACK (on_store_changed_cb), self, G_CONNECT_SWAPPED);
+
+  /* The application holds a reference on itself until shutdown, which
+   * cancels this before the last one goes. */
+  g_bus_get (G_BUS_TYPE_SYSTEM, self->cancellable, system_bus_ready_cb, self);
+
+  self->scheduler_starting = TRUE;
+  poise_reminder_scheduler_start (self->scheduler);
+  self->scheduler_starting = FALSE;
+}
+
+static void
+stop_reminders (PoiseApplication *self)
+{
+  g_cancellable_cancel (self->cancellable);
+
+  if (self->sleep_subscription != 0)
+    g_dbus_connection_signal_unsubscribe (self->system_bus, self->sleep_subscription);
+  self->sleep_subscription = 0;
+  g_clear_object (&self->system_bus);
+
+  /* Like Clocks: a reminder whose buttons nobody would answer is not left
+   * behind. What is still due is summed up as missed at the next start. */
+  if (g_hash_table_size (self->notified) > 0 || g_hash_table_size (self->missed) > 0)
+    {
+      GDBusConnection *connection = g_application_get_dbus_connection (G_APPLICATION (self));
+
+      withdraw_all_notifications (self);
+
+      /* The process ends right after: send the withdrawals first. */
+      if (connection != NULL)
+        g_dbus_connection_flush_sync (connection, NULL, NULL);
+    }
+}
+
+/* Reminder actions (the notification buttons) */
+
+static void
+poise_application_follow_up_done_action (GSimpleAction *action,
+                                         GVariant      *parameter,
+                                         gpointer       user_data)
+{
+  PoiseApplication *self = user_data;
+  const char *uuid = g_variant_get_string (parameter, NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (self->store == NULL)
+    return;
+
+  if (!poise_store_mark_done (self->store, uuid, &error))
+    {
+      g_warning ("Could not mark the follow-up %s done: %s", uuid, error->message);
+      if (!g_error_matches (error, POISE_STORE_ERROR, POISE_STORE_ERROR_NOT_FOUND))
+        return;
+    }
+
+  withdraw_follow_up_notification (self, uuid);
+  forget_missed (self, uuid);
+}
+
+static void
+poise_application_follow_up_snooze_action (GSimpleAction *action,
+                                           GVariant      *parameter,
+                                           gpointer       user_data)
+{
+  PoiseApplication *self = user_data;
+  const char *uuid = g_variant_get_string (parameter, NULL);
+  g_autoptr(GDateTime) now = NULL;
+  g_autoptr(GDateTime) until = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->store == NULL)
+    return;
+
+  now = get_now (self);
+  until = g_date_time_add (now, SNOOZE_SPAN);
+  if (!poise_store_snooze (self->store, uuid, until, &error))
+    {
+      g_warning ("Could not snooze the follow-up %s: %s", uuid, error->message);
+      if (!g_error_matches (error, POISE_STORE_ERROR, POISE_STORE_ERROR_NOT_FOUND))
+        return;
+    }
+
+  withdraw_follow_up_notification (self, uuid);
+  forget_missed (self, uuid);
+}
+
+static void
+poise_application_follow_up_open_action (GSimpleAction *action,
+                                         GVariant      *parameter,
+                                         gpointer       user_data)
+{
+  PoiseApplication *self = user_data;
+  const char *uuid = g_variant_get_string (parameter, NULL);
+  PoiseWindow *window = ensure_window (self);
+
+  gtk_window_present (GTK_WINDOW (window));
+  poise_window_show_follow_up (window, *uuid != '\0' ? uuid : NULL);
+}
+
+/* Actions */
+
 static void
 poise_application_quit_action (GSimpleAction *action,
                                GVariant      *parameter,
@@ -233,34 +748,55 @@ static const GActionEntry app_actions[] = {
   { "quit", poise_application_quit_action },
   { "about", poise_application_about_action },
   { "preferences", poise_application_preferences_action },
+  { "follow-up-done", poise_application_follow_up_done_action, "s" },
+  { "follow-up-snooze", poise_application_follow_up_snooze_action, "s" },
+  { "follow-up-open", poise_application_follow_up_open_action, "s" },
 };
+
+static int
+poise_application_handle_local_options (GApplication *app,
+                                        GVariantDict *options)
+{
+  PoiseApplication *self = POISE_APPLICATION (app);
+
+  if (g_variant_dict_contains (options, "background"))
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!g_application_register (app, NULL, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return EXIT_FAILURE;
+        }
+
+      /* Poise runs already (autostart after a manual start, say): leave
+       * its window as it is. */
+      if (g_application_get_is_remote (app))
+        return EXIT_SUCCESS;
+
+      self->start_in_background = TRUE;
+    }
+
+  if (G_APPLICATION_CLASS (poise_application_parent_class)->handle_local_options != NULL)
+    return G_APPLICATION_CLASS (poise_application_parent_class)->handle_local_options (app, options);
+
+  return -1;
+}
 
 static void
 poise_application_activate (GApplication *app)
 {
   PoiseApplication *self = POISE_APPLICATION (app);
-  GtkWindow *window;
 
-  window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  if (window == NULL)
+  /* Started at login (--background): reminders only, no window. Without
+   * open follow-ups nothing holds the application and it ends here. */
+  if (self->start_in_background)
     {
-      window = GTK_WINDOW (poise_window_new (self));
-
-      if (self->library_error != NULL)
-        poise_window_show_error (POISE_WINDOW (window),
-                                 _("The scripts could not be loaded"),
-                                 self->library_error->message);
-      else if (self->store_error != NULL)
-        poise_window_show_error (POISE_WINDOW (window),
-                                 _("Your saved conversation and follow-ups could not be opened"),
-                                 self->store_error);
-      else if (self->restore_error != NULL)
-        poise_window_show_error (POISE_WINDOW (window),
-                                 _("The last conversation could not be restored"),
-                                 self->restore_error);
+      self->start_in_background = FALSE;
+      return;
     }
 
-  gtk_window_present (window);
+  gtk_window_present (GTK_WINDOW (ensure_window (self)));
 }
 
 static void
@@ -294,6 +830,19 @@ poise_application_startup (GApplication *app)
   g_signal_connect_object (self->conversation, "changed",
                            G_CALLBACK (on_conversation_changed_cb), self,
                            G_CONNECT_SWAPPED);
+
+  start_reminders (self);
+
+  /* GSettings only reports changes of keys read since connecting: both are
+   * read right after (update_background, and here). */
+  g_signal_connect_object (self->settings, "changed::run-in-background",
+                           G_CALLBACK (on_run_in_background_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::start-at-login",
+                           G_CALLBACK (on_start_at_login_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  update_background (self);
+  (void) g_settings_get_boolean (self->settings, "start-at-login");
 }
 
 static void
@@ -302,6 +851,11 @@ poise_application_shutdown (GApplication *app)
   PoiseApplication *self = POISE_APPLICATION (app);
 
   poise_application_save_conversation (self);
+  stop_reminders (self);
+
+  if (self->holding)
+    g_application_release (app);
+  self->holding = FALSE;
 
   G_APPLICATION_CLASS (poise_application_parent_class)->shutdown (app);
 }
@@ -349,6 +903,10 @@ poise_application_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_pointer (&self->store_error, g_free);
   g_clear_pointer (&self->restore_error, g_free);
+  g_clear_pointer (&self->notified, g_hash_table_unref);
+  g_clear_pointer (&self->missed, g_hash_table_unref);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->system_bus);
 
   G_OBJECT_CLASS (poise_application_parent_class)->finalize (object);
 }
@@ -363,6 +921,7 @@ poise_application_class_init (PoiseApplicationClass *klass)
   object_class->get_property = poise_application_get_property;
   object_class->finalize = poise_application_finalize;
 
+  app_class->handle_local_options = poise_application_handle_local_options;
   app_class->activate = poise_application_activate;
   app_class->startup = poise_application_startup;
   app_class->shutdown = poise_application_shutdown;
@@ -384,6 +943,14 @@ poise_application_init (PoiseApplication *self)
                            G_CONNECT_SWAPPED);
 
   self->conversation = poise_conversation_new ();
+  self->notified = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->missed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->cancellable = g_cancellable_new ();
+
+  g_application_add_main_option (G_APPLICATION (self), "background", 0,
+                                 G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE,
+                                 _("Start without a window, only to remind of follow-ups"),
+                                 NULL);
 }
 
 PoiseApplication *

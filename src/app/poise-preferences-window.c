@@ -17,8 +17,10 @@ struct _PoisePreferencesWindow
   GSettings            *settings;
 
   /* Template widgets */
+  GtkSwitch            *background_switch;
   AdwComboRow          *color_scheme_row;
   AdwComboRow          *language_row;
+  GtkSwitch            *login_switch;
 };
 
 G_DEFINE_FINAL_TYPE (PoisePreferencesWindow, poise_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -83,8 +85,10 @@ poise_preferences_window_class_init (PoisePreferencesWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/poise-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PoisePreferencesWindow, background_switch);
   gtk_widget_class_bind_template_child (widget_class, PoisePreferencesWindow, color_scheme_row);
   gtk_widget_class_bind_template_child (widget_class, PoisePreferencesWindow, language_row);
+  gtk_widget_class_bind_template_child (widget_class, PoisePreferencesWindow, login_switch);
 }
 
 static void
@@ -113,6 +117,12 @@ poise_preferences_window_new (GSettings *settings)
                                 G_SETTINGS_BIND_DEFAULT,
                                 key_to_position, position_to_key,
                                 color_scheme_keys, NULL);
+  g_settings_bind (settings, "run-in-background",
+                   self->background_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "start-at-login",
+                   self->login_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
 
   return self;
 }

@@ -7,10 +7,12 @@
 #include <glib/gstdio.h>
 
 #include "poise-application.h"
+#include "poise-autostart.h"
 #include "poise-conversation-view.h"
 #include "poise-follow-up-dialog.h"
 #include "poise-follow-ups-page.h"
 #include "poise-placeholder-editor.h"
+#include "poise-preferences-window.h"
 #include "poise-scenario-row.h"
 #include "poise-window.h"
 
@@ -766,6 +768,147 @@ test_follow_up_new_snooze_delete_undo (void)
   stop_app (app);
 }
 
+static void
+test_window_background_and_reminder_actions (void)
+{
+  g_autoptr(PoiseApplication) app = start_app ();
+  GSettings *settings = poise_application_get_settings (app);
+  PoiseStore *store = poise_application_get_store (app);
+  g_autoptr(PoiseFollowUp) follow_up = poise_follow_up_new ();
+  g_autoptr(PoiseFollowUp) stored = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (now, 1);
+  g_autoptr(GError) error = NULL;
+  const char *uuid = poise_follow_up_get_uuid (follow_up);
+  GtkWidget *window = get_window (app);
+  GTimeSpan snoozed;
+
+  /* The notification buttons' actions take the follow-up's UUID. */
+  g_assert_true (g_variant_type_equal (g_action_group_get_action_parameter_type (G_ACTION_GROUP (app),
+                                                                                  "follow-up-done"),
+                                       G_VARIANT_TYPE_STRING));
+  g_assert_true (g_variant_type_equal (g_action_group_get_action_parameter_type (G_ACTION_GROUP (app),
+                                                                                  "follow-up-snooze"),
+                                       G_VARIANT_TYPE_STRING));
+  g_assert_true (g_variant_type_equal (g_action_group_get_action_parameter_type (G_ACTION_GROUP (app),
+                                                                                  "follow-up-open"),
+                                       G_VARIANT_TYPE_STRING));
+
+  /* Nothing open: closing the window would quit. */
+  g_assert_true (g_settings_get_boolean (settings, "run-in-background"));
+  g_assert_false (gtk_window_get_hide_on_close (GTK_WINDOW (window)));
+
+  /* An open follow-up keeps Poise running: the window only hides. */
+  poise_follow_up_set_customer_name (follow_up, "Ms Weber");
+  poise_follow_up_set_due_at (follow_up, tomorrow);
+  poise_store_insert_follow_up (store, follow_up, &error);
+  g_assert_no_error (error);
+  g_assert_true (gtk_window_get_hide_on_close (GTK_WINDOW (window)));
+  gtk_window_close (GTK_WINDOW (window));
+  iterate_for (100);
+  g_assert_true (get_window (app) == window);
+  g_assert_false (gtk_widget_get_visible (window));
+
+  /* Turned off, the hidden window goes, so the application can end. */
+  g_settings_set_boolean (settings, "run-in-background", FALSE);
+  iterate_for (100);
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
+
+  /* Back on, a new window hides on close again. */
+  g_settings_set_boolean (settings, "run-in-background", TRUE);
+  g_application_activate (G_APPLICATION (app));
+  iterate_for (100);
+  window = get_window (app);
+  g_assert_true (gtk_window_get_hide_on_close (GTK_WINDOW (window)));
+
+  /* Snooze 15 min, then Done, as the notification buttons do. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "follow-up-snooze",
+                                  g_variant_new_string (uuid));
+  stored = poise_store_get_follow_up (store, uuid, &error);
+  g_assert_no_error (error);
+  snoozed = g_date_time_difference (poise_follow_up_get_due_at (stored), now);
+  /* The store keeps whole seconds. */
+  g_assert_cmpint (snoozed, >=, 15 * G_TIME_SPAN_MINUTE - G_TIME_SPAN_SECOND);
+  g_assert_cmpint (snoozed, <, 16 * G_TIME_SPAN_MINUTE);
+  g_assert_cmpint (poise_follow_up_get_status (stored), ==, POISE_FOLLOW_UP_STATUS_OPEN);
+  g_clear_object (&stored);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "follow-up-done",
+                                  g_variant_new_string (uuid));
+  stored = poise_store_get_follow_up (store, uuid, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (poise_follow_up_get_status (stored), ==, POISE_FOLLOW_UP_STATUS_DONE);
+
+  /* Nothing open any more: closing quits again. */
+  g_assert_false (gtk_window_get_hide_on_close (GTK_WINDOW (window)));
+
+  /* Leave the shared store as the other tests expect it. */
+  g_clear_object (&stored);
+  stored = poise_store_delete_follow_up (store, uuid, &error);
+  g_assert_no_error (error);
+
+  stop_app (g_steal_pointer (&app));
+}
+
+static void
+test_window_start_at_login (void)
+{
+  g_autoptr(PoiseApplication) app = start_app ();
+  GSettings *settings = poise_application_get_settings (app);
+  g_autofree char *path =
+    poise_autostart_get_entry_path (g_application_get_application_id (G_APPLICATION (app)));
+
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_settings_set_boolean (settings, "start-at-login", TRUE);
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_settings_set_boolean (settings, "start-at-login", FALSE);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  stop_app (g_steal_pointer (&app));
+}
+
+static void
+test_window_preferences_reminders (void)
+{
+  g_autoptr(PoiseApplication) app = start_app ();
+  GSettings *settings = poise_application_get_settings (app);
+  g_autoptr(GPtrArray) switches = NULL;
+  GtkWidget *preferences = NULL;
+  GListModel *toplevels;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  iterate_for (300);
+
+  toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (POISE_IS_PREFERENCES_WINDOW (toplevel))
+        preferences = toplevel;
+    }
+  g_assert_nonnull (preferences);
+
+  /* The Reminders group: Run in Background, then Start at Login. */
+  switches = find_all (preferences, GTK_TYPE_SWITCH);
+  g_assert_cmpuint (switches->len, ==, 2);
+  g_assert_true (gtk_switch_get_active (g_ptr_array_index (switches, 0)));
+  g_assert_false (gtk_switch_get_active (g_ptr_array_index (switches, 1)));
+
+  gtk_switch_set_active (g_ptr_array_index (switches, 0), FALSE);
+  g_assert_false (g_settings_get_boolean (settings, "run-in-background"));
+  gtk_switch_set_active (g_ptr_array_index (switches, 0), TRUE);
+  g_assert_true (g_settings_get_boolean (settings, "run-in-background"));
+
+  g_settings_set_boolean (settings, "start-at-login", TRUE);
+  g_assert_true (gtk_switch_get_active (g_ptr_array_index (switches, 1)));
+  gtk_switch_set_active (g_ptr_array_index (switches, 1), FALSE);
+  g_assert_false (g_settings_get_boolean (settings, "start-at-login"));
+
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  stop_app (g_steal_pointer (&app));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -776,6 +919,12 @@ main (int   argc,
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   data_dir = g_dir_make_tmp ("poise-ui-XXXXXX", NULL);
   g_setenv ("XDG_DATA_HOME", data_dir, TRUE);
+  {
+    g_autofree char *config_dir = g_build_filename (data_dir, "config", NULL);
+
+    /* "Start at login" writes an autostart entry: never into the real one. */
+    g_setenv ("XDG_CONFIG_HOME", config_dir, TRUE);
+  }
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
@@ -788,6 +937,10 @@ main (int   argc,
   g_test_add_func ("/window/imports-conversation-file", test_window_imports_conversation_file);
   g_test_add_func ("/follow-ups/from-conversation", test_follow_up_from_conversation);
   g_test_add_func ("/follow-ups/new-snooze-delete-undo", test_follow_up_new_snooze_delete_undo);
+  g_test_add_func ("/window/background-and-reminder-actions",
+                   test_window_background_and_reminder_actions);
+  g_test_add_func ("/window/start-at-login", test_window_start_at_login);
+  g_test_add_func ("/window/preferences-reminders", test_window_preferences_reminders);
 
   result = g_test_run ();
 
