@@ -379,12 +379,13 @@ send_missed_notification (PoiseApplication *self)
 /* Background running */
 
 /* Keeps Poise alive with its window closed while reminders may still be
- * due: while "run in background" is on and a follow-up is open. The
- * window then hides on close instead of going away. */
+ * due: while "run in background" is on and a follow-up is open. Closing
+ * the window still destroys it (a new one comes on activation): a hidden
+ * window would keep its widgets in memory all day, and its toasts' timers
+ * running, which libadwaita 1.2 crashes on once the window is unmapped. */
 static void
 update_background (PoiseApplication *self)
 {
-  g_autoptr(GList) windows = NULL;
   gboolean hold = FALSE;
 
   if (self->store != NULL && g_settings_get_boolean (self->settings, "run-in-background"))
@@ -409,21 +410,6 @@ update_background (PoiseApplication *self)
         g_application_hold (G_APPLICATION (self));
       else
         g_application_release (G_APPLICATION (self));
-    }
-
-  /* A hidden window would keep the application alive by itself once the
-   * hold is gone, so it goes for good then. */
-  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
-  for (const GList *l = windows; l != NULL; l = l->next)
-    {
-      GtkWindow *window = l->data;
-
-      if (!POISE_IS_WINDOW (window))
-        continue;
-
-      gtk_window_set_hide_on_close (window, hold);
-      if (!hold && !gtk_widget_get_visible (GTK_WIDGET (window)))
-        gtk_window_destroy (window);
     }
 }
 
@@ -456,7 +442,6 @@ ensure_window (PoiseApplication *self)
     return POISE_WINDOW (window);
 
   window = GTK_WINDOW (poise_window_new (self));
-  gtk_window_set_hide_on_close (window, self->holding);
 
   if (self->library_error != NULL)
     poise_window_show_error (POISE_WINDOW (window),
@@ -1034,6 +1019,19 @@ poise_application_save_conversation (PoiseApplication *self)
  *
  * Returns: (transfer none) (nullable): the local store
  */
+/**
+ * poise_application_get_running_in_background:
+ *
+ * Returns: whether Poise stays running when its window closes
+ */
+gboolean
+poise_application_get_running_in_background (PoiseApplication *self)
+{
+  g_return_val_if_fail (POISE_IS_APPLICATION (self), FALSE);
+
+  return self->holding;
+}
+
 PoiseStore *
 poise_application_get_store (PoiseApplication *self)
 {

@@ -27,6 +27,9 @@ PoiseStore        *poise_application_get_store        (PoiseApplication *self);
 PoiseReminderScheduler *poise_application_get_scheduler (PoiseApplication *self);
 /* "de" or "en": the script language chosen in Preferences, or the locale's. */
 const char        *poise_application_get_script_language (PoiseApplication *self);
+/* Whether Poise stays running when its window closes: "run in background"
+ * is on and a follow-up is open. */
+gboolean           poise_application_get_running_in_background (PoiseApplication *self);
 /* Writes the conversation now instead of after the short delay. */
 void               poise_application_save_conversation (PoiseApplication *self);
 

@@ -107,6 +107,7 @@ build_more_menu (void)
 {
   GMenu *menu = g_menu_new ();
 
+  g_menu_append (menu, _("Customer _Replied"), "row.replied");
   g_menu_append (menu, _("_Edit…"), "row.edit");
   g_menu_append (menu, _("_Delete"), "row.delete");
 
@@ -157,6 +158,7 @@ poise_follow_up_row_class_init (PoiseFollowUpRowClass *klass)
   gtk_widget_class_install_action (widget_class, "row.done", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "row.edit", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "row.delete", NULL, forward_action);
+  gtk_widget_class_install_action (widget_class, "row.replied", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "row.snooze", "s", forward_action);
 
   snooze_menu = build_snooze_menu ();

@@ -438,6 +438,47 @@ snooze_action (GtkWidget  *widget,
   add_undo_toast (self, title, previous, G_CALLBACK (on_undo_update_cb));
 }
 
+/* A reply ends the follow-ups that were only waiting for one; the rest
+ * stay until their time, whatever the customer says. */
+static void
+replied_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  PoiseFollowUpsPage *self = POISE_FOLLOW_UPS_PAGE (widget);
+  g_autoptr(PoiseFollowUp) previous = NULL;
+  g_autoptr(PoiseFollowUp) cancelled = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->store == NULL)
+    return;
+
+  previous = poise_store_get_follow_up (self->store, g_variant_get_string (parameter, NULL), &error);
+  if (previous == NULL)
+    {
+      show_error (self, error);
+      return;
+    }
+
+  if (!poise_follow_up_get_cancel_on_reply (previous) ||
+      poise_follow_up_get_status (previous) != POISE_FOLLOW_UP_STATUS_OPEN)
+    {
+      add_toast (self, adw_toast_new (_("Kept: this follow-up stays until its time")));
+      return;
+    }
+
+  cancelled = poise_follow_up_copy (previous);
+  poise_follow_up_set_status (cancelled, POISE_FOLLOW_UP_STATUS_CANCELLED);
+  if (!poise_store_update_follow_up (self->store, cancelled, &error))
+    {
+      show_error (self, error);
+      return;
+    }
+
+  add_undo_toast (self, _("Cancelled: the customer replied"), previous,
+                  G_CALLBACK (on_undo_update_cb));
+}
+
 static void
 delete_action (GtkWidget  *widget,
                const char *action_name,
@@ -527,6 +568,7 @@ poise_follow_ups_page_class_init (PoiseFollowUpsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "followups.done", "s", done_action);
   gtk_widget_class_install_action (widget_class, "followups.snooze", "(ss)", snooze_action);
   gtk_widget_class_install_action (widget_class, "followups.delete", "s", delete_action);
+  gtk_widget_class_install_action (widget_class, "followups.replied", "s", replied_action);
 }
 
 static void

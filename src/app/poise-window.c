@@ -39,7 +39,8 @@ struct _PoiseWindow
   AdwToastOverlay       *toast_overlay;
   AdwViewStack          *view_stack;
 
-  AdwToast              *current_toast;  /* weak */
+  GQueue                *toasts;        /* AdwToast, strong */
+  gint64                 head_shown_at; /* monotonic µs */
 };
 
 G_DEFINE_FINAL_TYPE (PoiseWindow, poise_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -521,7 +522,9 @@ poise_window_finalize (GObject *object)
 {
   PoiseWindow *self = POISE_WINDOW (object);
 
-  g_clear_weak_pointer (&self->current_toast);
+  for (GList *l = self->toasts->head; l != NULL; l = l->next)
+    g_object_set_data (l->data, "poise-window", NULL);
+  g_queue_free_full (self->toasts, g_object_unref);
   g_clear_pointer (&self->query, poise_query_unref);
   g_clear_pointer (&self->undo_snapshot, json_node_unref);
   g_clear_object (&self->filtered);
@@ -612,6 +615,7 @@ static void
 poise_window_init (PoiseWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->toasts = g_queue_new ();
 }
 
 PoiseWindow *
@@ -629,23 +633,76 @@ poise_window_new (PoiseApplication *application)
   return self;
 }
 
+/* The toasts given to the overlay and not yet dismissed, in its order:
+ * the head is on screen. libadwaita 1.2 shows a toast that replaces
+ * another over 500 ms but hides it in 300; dismissed before it has fully
+ * appeared, the toast is freed under its running animation, which then
+ * crashes. So a toast is only replaced once it has settled. */
+#define TOAST_SETTLE_MSEC 700
+
+static void
+on_toast_dismissed_cb (PoiseWindow *self,
+                       AdwToast    *toast)
+{
+  gboolean was_head = g_queue_peek_head (self->toasts) == toast;
+
+  if (g_queue_remove (self->toasts, toast))
+    g_object_unref (toast);
+
+  /* The overlay shows the next one right now. */
+  if (was_head)
+    self->head_shown_at = g_get_monotonic_time ();
+}
+
+static gboolean
+dismiss_if_shown_cb (gpointer user_data)
+{
+  AdwToast *toast = user_data;
+  PoiseWindow *self = g_object_get_data (G_OBJECT (toast), "poise-window");
+
+  if (self != NULL && g_queue_peek_head (self->toasts) == toast)
+    adw_toast_dismiss (toast);
+
+  return G_SOURCE_REMOVE;
+}
+
 /**
  * poise_window_add_toast:
  * @toast: (transfer full): the toast
  *
- * Shows @toast in place of the one shown: the latest news wins, without
- * piling up a queue of stale Undo buttons. (Queue-jumping toasts also trip
- * an assertion in libadwaita 1.2 when several come at once.)
+ * Shows @toast in place of the one shown: the newest news wins, without a
+ * queue of stale Undo buttons. Older toasts still waiting are dropped; the
+ * one on screen goes as soon as it has settled, and @toast follows.
  */
 void
 poise_window_add_toast (PoiseWindow *self,
                         AdwToast    *toast)
 {
+  AdwToast *head;
+
   g_return_if_fail (POISE_IS_WINDOW (self));
 
-  if (self->current_toast != NULL)
-    adw_toast_dismiss (self->current_toast);
-  g_set_weak_pointer (&self->current_toast, toast);
+  /* Waiting toasts have no animation yet: dropping them is safe. */
+  while (g_queue_get_length (self->toasts) > 1)
+    adw_toast_dismiss (g_queue_peek_tail (self->toasts));
+
+  head = g_queue_peek_head (self->toasts);
+  if (head != NULL)
+    {
+      gint64 settled_at = self->head_shown_at + TOAST_SETTLE_MSEC * G_TIME_SPAN_MILLISECOND;
+      gint64 now = g_get_monotonic_time ();
+
+      g_object_set_data (G_OBJECT (head), "poise-window", self);
+      g_timeout_add_full (G_PRIORITY_DEFAULT,
+                          settled_at > now ? (settled_at - now) / G_TIME_SPAN_MILLISECOND : 0,
+                          dismiss_if_shown_cb, g_object_ref (head), g_object_unref);
+    }
+  else
+    self->head_shown_at = g_get_monotonic_time ();
+
+  g_queue_push_tail (self->toasts, g_object_ref (toast));
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_toast_dismissed_cb), self,
+                           G_CONNECT_SWAPPED);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 

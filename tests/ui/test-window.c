@@ -603,11 +603,12 @@ find_new_toplevel (GType type)
   return NULL;
 }
 
-/* Clicks the button of the toast titled @title (older toasts may still
- * be on screen, hiding). */
-static void
-click_toast_button (GtkWidget  *window,
-                    const char *title)
+/* Clicks the Undo button of the toast titled @title, waiting for it to
+ * come up (a toast replacing another waits until that one has settled;
+ * older toasts may still be on screen, hiding). */
+static gboolean
+try_click_toast_button (GtkWidget  *window,
+                        const char *title)
 {
   g_autoptr(GPtrArray) labels = find_all (window, GTK_TYPE_LABEL);
 
@@ -633,14 +634,31 @@ click_toast_button (GtkWidget  *window,
 
           if (g_strcmp0 (button_label, "_Undo") == 0)
             {
+              /* Nobody clicks a toast the instant it appears. */
+              iterate_for (700);
               g_signal_emit_by_name (g_ptr_array_index (buttons, j), "clicked");
               iterate_for (100);
-              return;
+              return TRUE;
             }
         }
     }
 
-  g_error ("No toast \"%s\" with an Undo button", title);
+  return FALSE;
+}
+
+static void
+click_toast_button (GtkWidget  *window,
+                    const char *title)
+{
+  /* Toasts queue: one with Undo stays 5 s, one without 2 s. */
+  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+
+  while (!try_click_toast_button (window, title))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("No toast \"%s\" with an Undo button", title);
+      iterate_for (50);
+    }
 }
 
 static void
@@ -758,6 +776,26 @@ test_follow_up_new_snooze_delete_undo (void)
   g_assert_cmpstr (poise_follow_up_get_promise (follow_up), ==, "Call back about the invoice");
   g_assert_true (page_shows (page, uuid));
 
+  /* A reply keeps a follow-up that stays until its time... */
+  gtk_widget_activate_action (GTK_WIDGET (page), "followups.replied", "s", uuid);
+  iterate_for (100);
+  g_clear_object (&follow_up);
+  follow_up = poise_store_get_follow_up (store, uuid, NULL);
+  g_assert_cmpint (poise_follow_up_get_status (follow_up), ==, POISE_FOLLOW_UP_STATUS_OPEN);
+
+  /* ...and cancels one that was waiting for it, undoably. */
+  poise_follow_up_set_cancel_on_reply (follow_up, TRUE);
+  g_assert_true (poise_store_update_follow_up (store, follow_up, NULL));
+  gtk_widget_activate_action (GTK_WIDGET (page), "followups.replied", "s", uuid);
+  iterate_for (100);
+  g_clear_object (&follow_up);
+  follow_up = poise_store_get_follow_up (store, uuid, NULL);
+  g_assert_cmpint (poise_follow_up_get_status (follow_up), ==, POISE_FOLLOW_UP_STATUS_CANCELLED);
+  click_toast_button (window, "Cancelled");
+  g_clear_object (&follow_up);
+  follow_up = poise_store_get_follow_up (store, uuid, NULL);
+  g_assert_cmpint (poise_follow_up_get_status (follow_up), ==, POISE_FOLLOW_UP_STATUS_OPEN);
+
   /* Done moves it to the Done section. */
   gtk_widget_activate_action (GTK_WIDGET (page), "followups.done", "s", uuid);
   iterate_for (100);
@@ -796,30 +834,30 @@ test_window_background_and_reminder_actions (void)
 
   /* Nothing open: closing the window would quit. */
   g_assert_true (g_settings_get_boolean (settings, "run-in-background"));
-  g_assert_false (gtk_window_get_hide_on_close (GTK_WINDOW (window)));
+  g_assert_false (poise_application_get_running_in_background (app));
 
-  /* An open follow-up keeps Poise running: the window only hides. */
+  /* An open follow-up keeps Poise running with its window closed. */
   poise_follow_up_set_customer_name (follow_up, "Ms Weber");
   poise_follow_up_set_due_at (follow_up, tomorrow);
   poise_store_insert_follow_up (store, follow_up, &error);
   g_assert_no_error (error);
-  g_assert_true (gtk_window_get_hide_on_close (GTK_WINDOW (window)));
+  g_assert_true (poise_application_get_running_in_background (app));
   gtk_window_close (GTK_WINDOW (window));
   iterate_for (100);
-  g_assert_true (get_window (app) == window);
-  g_assert_false (gtk_widget_get_visible (window));
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
+  g_assert_true (poise_application_get_running_in_background (app));
 
-  /* Turned off, the hidden window goes, so the application can end. */
+  /* Turned off, nothing keeps it running. */
   g_settings_set_boolean (settings, "run-in-background", FALSE);
   iterate_for (100);
-  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
+  g_assert_false (poise_application_get_running_in_background (app));
 
-  /* Back on, a new window hides on close again. */
+  /* Back on, it runs in the background again; activation opens a window. */
   g_settings_set_boolean (settings, "run-in-background", TRUE);
+  g_assert_true (poise_application_get_running_in_background (app));
   g_application_activate (G_APPLICATION (app));
   iterate_for (100);
   window = get_window (app);
-  g_assert_true (gtk_window_get_hide_on_close (GTK_WINDOW (window)));
 
   /* Snooze 15 min, then Done, as the notification buttons do. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "follow-up-snooze",
@@ -840,7 +878,7 @@ test_window_background_and_reminder_actions (void)
   g_assert_cmpint (poise_follow_up_get_status (stored), ==, POISE_FOLLOW_UP_STATUS_DONE);
 
   /* Nothing open any more: closing quits again. */
-  g_assert_false (gtk_window_get_hide_on_close (GTK_WINDOW (window)));
+  g_assert_false (poise_application_get_running_in_background (app));
 
   /* Leave the shared store as the other tests expect it. */
   g_clear_object (&stored);
