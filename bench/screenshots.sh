@@ -63,6 +63,19 @@ cat >"$XDG_DATA_HOME/poise/conversation.json" <<'JSON'
  "steps": ["acknowledge", "sympathise"],
  "values": {"name": "Ms Weber", "agent": "Sam", "item": "coffee grinder"}}
 JSON
+# and a few promises on the Follow-ups page.
+store_tool=$builddir/tests/ui/poise-test-store
+if [ -x "$store_tool" ]; then
+  now=$(date +%s)
+  "$store_tool" add "$(cat /proc/sys/kernel/random/uuid)" $((now - 5400)) "Ms Weber" \
+    "If the grinder has not arrived by Friday, I will contact you personally."
+  "$store_tool" add "$(cat /proc/sys/kernel/random/uuid)" $((now + 2700)) "Mr Okafor" \
+    "Call back with the refund confirmation."
+  "$store_tool" add "$(cat /proc/sys/kernel/random/uuid)" $((now + 12000)) "Jana Berger" \
+    "Send the free returns label by email."
+  "$store_tool" add "$(cat /proc/sys/kernel/random/uuid)" $((now + 93600)) "Mrs Lindqvist" \
+    "Check that the replacement arrived in one piece."
+fi
 
 # find_window: id of poise's viewable top-level window.
 find_window () {
@@ -76,14 +89,15 @@ find_window () {
   return 1
 }
 
-# shoot NAME WIDTH HEIGHT
+# shoot NAME WIDTH HEIGHT [PAGE]
 shoot () {
-  local name=$1 width=$2 height=$3 pid id info x y w h i
+  local name=$1 width=$2 height=$3 page=${4:-conversation} pid id info x y w h i
   gsettings set $schema_id window-width "$width"
   gsettings set $schema_id window-height "$height"
   gsettings set $schema_id window-maximized false
   gsettings set $schema_id color-scheme "'light'"
   gsettings set $schema_id script-language "'en'"
+  gsettings set $schema_id visible-page "'$page'"
 
   "$poise" >"$work/$name.log" 2>&1 &
   pid=$!
@@ -124,4 +138,5 @@ shoot () {
 rc=0
 shoot main 1200 800 || rc=1
 shoot narrow 360 720 || rc=1
+shoot follow-ups 1000 700 follow-ups || rc=1
 exit $rc
