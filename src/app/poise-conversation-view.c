@@ -12,6 +12,7 @@
 #include "poise-conversation-view.h"
 #include "poise-due.h"
 #include "poise-placeholder-editor.h"
+#include "poise-scrolling-layout.h"
 #include "poise-window.h"
 
 struct _PoiseConversationView
@@ -447,43 +448,6 @@ on_copy_anyway_response_cb (PoiseConversationView *self,
 
 /* Overrides */
 
-/* The view scrolls vertically, so its width never depends on the height it
- * is given. Saying so spares every wrapping label inside a binary search
- * for its width at each height AdwLeaflet tries: that search, re-shaping
- * the text each time, was most of the first frame's cost. */
-static GtkSizeRequestMode
-poise_conversation_view_get_request_mode (GtkWidget *widget)
-{
-  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
-}
-
-static void
-poise_conversation_view_measure (GtkWidget      *widget,
-                                 GtkOrientation  orientation,
-                                 int             for_size,
-                                 int            *minimum,
-                                 int            *natural,
-                                 int            *minimum_baseline,
-                                 int            *natural_baseline)
-{
-  PoiseConversationView *self = POISE_CONVERSATION_VIEW (widget);
-
-  gtk_widget_measure (self->scroller, orientation,
-                      orientation == GTK_ORIENTATION_HORIZONTAL ? -1 : for_size,
-                      minimum, natural, NULL, NULL);
-}
-
-static void
-poise_conversation_view_size_allocate (GtkWidget *widget,
-                                       int        width,
-                                       int        height,
-                                       int        baseline)
-{
-  PoiseConversationView *self = POISE_CONVERSATION_VIEW (widget);
-
-  gtk_widget_allocate (self->scroller, width, height, baseline, NULL);
-}
-
 static void
 poise_conversation_view_dispose (GObject *object)
 {
@@ -516,10 +480,7 @@ poise_conversation_view_class_init (PoiseConversationViewClass *klass)
   object_class->dispose = poise_conversation_view_dispose;
   object_class->finalize = poise_conversation_view_finalize;
 
-  widget_class->get_request_mode = poise_conversation_view_get_request_mode;
-  widget_class->measure = poise_conversation_view_measure;
-  widget_class->size_allocate = poise_conversation_view_size_allocate;
-
+  gtk_widget_class_set_layout_manager_type (widget_class, POISE_TYPE_SCROLLING_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/poise-conversation-view.ui");
   gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, advice_box);

@@ -12,6 +12,7 @@
 #include "poise-follow-up-dialog.h"
 #include "poise-follow-up-row.h"
 #include "poise-follow-ups-page.h"
+#include "poise-scrolling-layout.h"
 #include "poise-window.h"
 
 struct _PoiseFollowUpsPage
@@ -551,7 +552,7 @@ poise_follow_ups_page_class_init (PoiseFollowUpsPageClass *klass)
                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_layout_manager_type (widget_class, POISE_TYPE_SCROLLING_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/poise-follow-ups-page.ui");
   gtk_widget_class_bind_template_child (widget_class, PoiseFollowUpsPage, list_view);
