@@ -132,8 +132,9 @@ import_conversation_file (PoiseApplication *self)
       return;
     }
 
-  poise_application_save_conversation (self);
-  g_unlink (path);
+  /* The file goes only once the store has the conversation. */
+  if (poise_application_save_conversation (self))
+    g_unlink (path);
 }
 
 static void
@@ -996,22 +997,27 @@ poise_application_get_script_language (PoiseApplication *self)
   return poise_language_from_locale ();
 }
 
-void
+gboolean
 poise_application_save_conversation (PoiseApplication *self)
 {
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_return_if_fail (POISE_IS_APPLICATION (self));
+  g_return_val_if_fail (POISE_IS_APPLICATION (self), FALSE);
 
   g_clear_handle_id (&self->save_source, g_source_remove);
 
   if (self->store == NULL)
-    return;
+    return FALSE;
 
   node = poise_conversation_to_json (self->conversation);
   if (!poise_store_set_state (self->store, CONVERSATION_STATE_KEY, node, &error))
-    g_warning ("Could not save the conversation: %s", error->message);
+    {
+      g_warning ("Could not save the conversation: %s", error->message);
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 /**

@@ -31,6 +31,7 @@ const char        *poise_application_get_script_language (PoiseApplication *self
  * is on and a follow-up is open. */
 gboolean           poise_application_get_running_in_background (PoiseApplication *self);
 /* Writes the conversation now instead of after the short delay. */
-void               poise_application_save_conversation (PoiseApplication *self);
+/* FALSE if it could not be written (logged). */
+gboolean           poise_application_save_conversation (PoiseApplication *self);
 
 G_END_DECLS
