@@ -7,10 +7,13 @@
  */
 #define G_LOG_DOMAIN "poise-conversation"
 
+#include "config.h"
+
 #include "poise-conversation.h"
 #include "poise-json-guard.h"
 
 #include <gio/gio.h>
+#include <glib/gi18n-lib.h>
 #include <errno.h>
 #include <string.h>
 
@@ -363,11 +366,23 @@ poise_conversation_to_json (PoiseConversation *self)
   return json_builder_get_root (builder);
 }
 
+G_GNUC_PRINTF (2, 3)
 static gboolean
-invalid (GError    **error,
-         const char *message)
+invalid (GError     **error,
+         const char  *format,
+         ...)
 {
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Damaged conversation: %s", message);
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+               /* Translators: %s says what is wrong with the saved
+                * conversation, e.g. "unsupported version" */
+               _("Damaged conversation: %s"), message);
   return FALSE;
 }
 
@@ -395,21 +410,23 @@ poise_conversation_load_json (PoiseConversation  *self,
 
   /* Everything is checked before anything changes. */
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return invalid (error, "not an object");
+    return invalid (error, _("not an object"));
   object = json_node_get_object (node);
 
   member = json_object_get_member (object, "version");
   if (member == NULL || !JSON_NODE_HOLDS_VALUE (member) ||
       json_node_get_value_type (member) != G_TYPE_INT64)
-    return invalid (error, "\"version\" must be an integer");
+    /* Translators: %s is a key of the saved JSON, e.g. "version" */
+    return invalid (error, _("\"%s\" must be an integer"), "version");
   if (json_node_get_int (member) != CONVERSATION_VERSION)
-    return invalid (error, "unsupported version");
+    return invalid (error, _("unsupported version"));
 
   member = json_object_get_member (object, "scenario_id");
   if (member != NULL && !JSON_NODE_HOLDS_NULL (member))
     {
       if (!is_string (member))
-        return invalid (error, "\"scenario_id\" must be a string or null");
+        /* Translators: %s is a key of the saved JSON; null is JSON's */
+        return invalid (error, _("\"%s\" must be a string or null"), "scenario_id");
       scenario_id = json_node_get_string (member);
     }
 
@@ -421,7 +438,8 @@ poise_conversation_load_json (PoiseConversation  *self,
 
       if (!is_string (member) ||
           (parsed = g_date_time_new_from_iso8601 (json_node_get_string (member), utc)) == NULL)
-        return invalid (error, "\"started_at\" must be an ISO 8601 date and time");
+        /* Translators: %s is a key of the saved JSON */
+        return invalid (error, _("\"%s\" must be an ISO 8601 date and time"), "started_at");
       started_at = g_date_time_to_utc (parsed);
     }
   else
@@ -435,14 +453,15 @@ poise_conversation_load_json (PoiseConversation  *self,
       JsonArray *array;
 
       if (!JSON_NODE_HOLDS_ARRAY (member))
-        return invalid (error, "\"steps\" must be an array of strings");
+        /* Translators: %s is a key of the saved JSON */
+        return invalid (error, _("\"%s\" must be an array of strings"), "steps");
       array = json_node_get_array (member);
       for (guint i = 0; i < json_array_get_length (array); i++)
         {
           JsonNode *item = json_array_get_element (array, i);
 
           if (!is_string (item))
-            return invalid (error, "\"steps\" must be an array of strings");
+            return invalid (error, _("\"%s\" must be an array of strings"), "steps");
           if (!g_ptr_array_find_with_equal_func (steps, json_node_get_string (item),
                                                  g_str_equal, NULL))
             g_ptr_array_add (steps, g_strdup (json_node_get_string (item)));
@@ -457,12 +476,13 @@ poise_conversation_load_json (PoiseConversation  *self,
       JsonNode *value;
 
       if (!JSON_NODE_HOLDS_OBJECT (member))
-        return invalid (error, "\"values\" must be an object of strings");
+        /* Translators: %s is a key of the saved JSON */
+        return invalid (error, _("\"%s\" must be an object of strings"), "values");
       json_object_iter_init (&iter, json_node_get_object (member));
       while (json_object_iter_next (&iter, &key, &value))
         {
           if (!is_string (value))
-            return invalid (error, "\"values\" must be an object of strings");
+            return invalid (error, _("\"%s\" must be an object of strings"), "values");
           if (json_node_get_string (value)[0] != '\0')
             g_hash_table_insert (values, g_strdup (key), g_strdup (json_node_get_string (value)));
         }
@@ -491,7 +511,8 @@ poise_conversation_save_to_file (PoiseConversation  *self,
       int saved_errno = errno;
 
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   "Could not create %s: %s", dir, g_strerror (saved_errno));
+                   /* Translators: a folder, then the system's error message */
+                   _("Could not create %s: %s"), dir, g_strerror (saved_errno));
       return FALSE;
     }
 
@@ -530,7 +551,7 @@ poise_conversation_load_from_file (PoiseConversation  *self,
   if (node == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "Damaged conversation: %s", local_error->message);
+                   _("Damaged conversation: %s"), local_error->message);
       return FALSE;
     }
 

@@ -9,10 +9,13 @@
  */
 #define G_LOG_DOMAIN "poise-follow-up"
 
+#include "config.h"
+
 #include "poise-follow-up.h"
 #include "poise-core-enums.h"
 
 #include <gio/gio.h>
+#include <glib/gi18n-lib.h>
 
 struct _PoiseFollowUp
 {
@@ -735,13 +738,16 @@ poise_follow_up_to_json (PoiseFollowUp *self)
   return json_builder_get_root (builder);
 }
 
+/* @expected is translated by the caller. */
 static gboolean
 field_error (GError     **error,
              const char  *field,
              const char  *expected)
 {
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-               "Follow-up field \"%s\": expected %s", field, expected);
+               /* Translators: a key of the follow-up's JSON (not translated),
+                * then one of the messages with the context "follow-up field" */
+               _("Follow-up field \"%s\": expected %s"), field, expected);
   return FALSE;
 }
 
@@ -751,7 +757,8 @@ is_string (JsonNode *node)
   return JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING;
 }
 
-/* Missing or null: *value stays NULL. */
+/* Missing or null: *value stays NULL.  Everything is translated only on
+ * the way to an error. */
 static gboolean
 read_text (JsonObject  *object,
            const char  *field,
@@ -764,7 +771,8 @@ read_text (JsonObject  *object,
   if (member == NULL || JSON_NODE_HOLDS_NULL (member))
     return TRUE;
   if (!is_string (member))
-    return field_error (error, field, "a string or null");
+    /* Translators: null is the JSON literal */
+    return field_error (error, field, C_("follow-up field", "a string or null"));
   *value = json_node_get_string (member);
   return TRUE;
 }
@@ -784,7 +792,7 @@ read_time (JsonObject  *object,
     return TRUE;
   if (member == NULL || !is_string (member) ||
       (*value = g_date_time_new_from_iso8601 (json_node_get_string (member), utc)) == NULL)
-    return field_error (error, field, "an ISO 8601 date and time");
+    return field_error (error, field, C_("follow-up field", "an ISO 8601 date and time"));
   return TRUE;
 }
 
@@ -818,8 +826,8 @@ poise_follow_up_new_from_json (JsonNode  *node,
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "A follow-up must be a JSON object");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           _("A follow-up must be a JSON object"));
       return NULL;
     }
   object = json_node_get_object (node);
@@ -828,7 +836,7 @@ poise_follow_up_new_from_json (JsonNode  *node,
     return NULL;
   if (uuid == NULL || !g_uuid_string_is_valid (uuid))
     {
-      field_error (error, "uuid", "a UUID string");
+      field_error (error, "uuid", C_("follow-up field", "a UUID string"));
       return NULL;
     }
 
@@ -847,12 +855,15 @@ poise_follow_up_new_from_json (JsonNode  *node,
 
   if (channel_text != NULL && !poise_channel_from_string (channel_text, &channel))
     {
-      field_error (error, "channel", "\"call\", \"email\" or \"chat\"");
+      /* Translators: the values "channel" may have; keep them as they are */
+      field_error (error, "channel", C_("follow-up field", "\"call\", \"email\" or \"chat\""));
       return NULL;
     }
   if (status_text != NULL && !poise_follow_up_status_from_string (status_text, &status))
     {
-      field_error (error, "status", "\"open\", \"done\" or \"cancelled\"");
+      field_error (error, "status",
+                   /* Translators: the values "status" may have; keep them */
+                   C_("follow-up field", "\"open\", \"done\" or \"cancelled\""));
       return NULL;
     }
 
@@ -861,7 +872,8 @@ poise_follow_up_new_from_json (JsonNode  *node,
     {
       if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_BOOLEAN)
         {
-          field_error (error, "cancel_on_reply", "true or false");
+          /* Translators: the JSON literals true and false; keep them */
+          field_error (error, "cancel_on_reply", C_("follow-up field", "true or false"));
           return NULL;
         }
       cancel_on_reply = json_node_get_boolean (member);

@@ -13,8 +13,11 @@
  */
 #define G_LOG_DOMAIN "poise-json-guard"
 
+#include "config.h"
+
 #include "poise-json-guard-private.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 /* Integers beyond this lose precision in a double; json-glib also wraps
@@ -263,8 +266,11 @@ fail (Scanner     *s,
 
   g_free (s->error_path);
   s->error_path = build_path (s);
-  g_set_error (error, POISE_JSON_ERROR, code, "%s (byte %" G_GSIZE_FORMAT ")",
-               message, s->pos);
+  /* %zu, not G_GSIZE_FORMAT: xgettext cannot see through the macro. */
+  g_set_error (error, POISE_JSON_ERROR, code,
+               /* Translators: %s is one of the JSON syntax errors (e.g.
+                * "trailing comma"), %zu the byte offset where it is. */
+               _("%s (byte %zu)"), message, (size_t) s->pos);
 
   return FALSE;
 }
@@ -275,15 +281,19 @@ fail_unexpected (Scanner  *s,
                  const char *expected)
 {
   if (s->pos >= s->length)
-    return fail (s, error, POISE_JSON_ERROR_SYNTAX, "unexpected end of input, expected %s",
-                 expected);
+    return fail (s, error, POISE_JSON_ERROR_SYNTAX,
+                 /* Translators: %s is what the JSON syntax allows there, one of
+                  * the messages with the context "JSON expected" */
+                 _("unexpected end of input, expected %s"), expected);
 
   if ((guchar) s->data[s->pos] < 0x80 && g_ascii_isprint (s->data[s->pos]))
-    return fail (s, error, POISE_JSON_ERROR_SYNTAX, "unexpected character '%c', expected %s",
-                 s->data[s->pos], expected);
+    return fail (s, error, POISE_JSON_ERROR_SYNTAX,
+                 /* Translators: %c is the character, %s what was expected */
+                 _("unexpected character '%c', expected %s"), s->data[s->pos], expected);
 
-  return fail (s, error, POISE_JSON_ERROR_SYNTAX, "unexpected byte 0x%02x, expected %s",
-               (guchar) s->data[s->pos], expected);
+  return fail (s, error, POISE_JSON_ERROR_SYNTAX,
+               /* Translators: 0x%02x is the byte in hex, %s what was expected */
+               _("unexpected byte 0x%02x, expected %s"), (guchar) s->data[s->pos], expected);
 }
 
 static void
@@ -363,7 +373,7 @@ scan_string (Scanner  *s,
       g_string_append_len (decoded, s->data + start, s->pos - start);
 
       if (s->pos >= s->length)
-        return fail (s, error, POISE_JSON_ERROR_SYNTAX, "unterminated string");
+        return fail (s, error, POISE_JSON_ERROR_SYNTAX, _("unterminated string"));
 
       c = s->data[s->pos];
 
@@ -375,12 +385,12 @@ scan_string (Scanner  *s,
 
       if (c < 0x20)
         return fail (s, error, POISE_JSON_ERROR_SYNTAX,
-                     "control character 0x%02x in a string (escape it)", c);
+                     _("control character 0x%02x in a string (escape it)"), c);
 
       /* A backslash. */
       s->pos++;
       if (s->pos >= s->length)
-        return fail (s, error, POISE_JSON_ERROR_SYNTAX, "unterminated string");
+        return fail (s, error, POISE_JSON_ERROR_SYNTAX, _("unterminated string"));
 
       c = s->data[s->pos];
       if (c == 'u')
@@ -393,14 +403,15 @@ scan_string (Scanner  *s,
             {
               s->pos = escape_start;
               return fail (s, error, POISE_JSON_ERROR_SYNTAX,
-                           "invalid \\u escape (expected four hex digits)");
+                           /* Translators: \u starts a JSON escape, as in \u00e4 */
+                           _("invalid \\u escape (expected four hex digits)"));
             }
 
           if (ch >= 0xDC00 && ch <= 0xDFFF)
             {
               s->pos = escape_start;
               return fail (s, error, POISE_JSON_ERROR_SYNTAX,
-                           "lone surrogate \\u%04X in a string", ch);
+                           _("lone surrogate \\u%04X in a string"), ch);
             }
 
           if (ch >= 0xD800 && ch <= 0xDBFF)
@@ -412,7 +423,7 @@ scan_string (Scanner  *s,
                 {
                   s->pos = escape_start;
                   return fail (s, error, POISE_JSON_ERROR_SYNTAX,
-                               "lone surrogate \\u%04X in a string", ch);
+                               _("lone surrogate \\u%04X in a string"), ch);
                 }
 
               s->pos += 2;
@@ -420,7 +431,7 @@ scan_string (Scanner  *s,
                 {
                   s->pos = escape_start;
                   return fail (s, error, POISE_JSON_ERROR_SYNTAX,
-                               "lone surrogate \\u%04X in a string", ch);
+                               _("lone surrogate \\u%04X in a string"), ch);
                 }
 
               ch = 0x10000 + ((ch - 0xD800) << 10) + (low - 0xDC00);
@@ -442,8 +453,8 @@ scan_string (Scanner  *s,
         default:
           s->pos--;
           if (c >= 0x20 && c < 0x7f)
-            return fail (s, error, POISE_JSON_ERROR_SYNTAX, "invalid escape \\%c", c);
-          return fail (s, error, POISE_JSON_ERROR_SYNTAX, "invalid escape");
+            return fail (s, error, POISE_JSON_ERROR_SYNTAX, _("invalid escape \\%c"), c);
+          return fail (s, error, POISE_JSON_ERROR_SYNTAX, _("invalid escape"));
         }
 
       s->pos++;
@@ -520,7 +531,7 @@ scan_number (Scanner         *s,
   if (s->pos >= s->length || !g_ascii_isdigit (s->data[s->pos]))
     {
       s->pos = start;
-      return fail (s, error, POISE_JSON_ERROR_SYNTAX, "invalid number");
+      return fail (s, error, POISE_JSON_ERROR_SYNTAX, _("invalid number"));
     }
 
   if (s->data[s->pos] == '0')
@@ -529,7 +540,7 @@ scan_number (Scanner         *s,
       if (s->pos < s->length && g_ascii_isdigit (s->data[s->pos]))
         {
           s->pos = start;
-          return fail (s, error, POISE_JSON_ERROR_SYNTAX, "leading zeros are not allowed");
+          return fail (s, error, POISE_JSON_ERROR_SYNTAX, _("leading zeros are not allowed"));
         }
     }
   else
@@ -544,7 +555,7 @@ scan_number (Scanner         *s,
       is_integer = FALSE;
       s->pos++;
       if (s->pos >= s->length || !g_ascii_isdigit (s->data[s->pos]))
-        return fail (s, error, POISE_JSON_ERROR_SYNTAX, "expected digits after '.'");
+        return fail (s, error, POISE_JSON_ERROR_SYNTAX, _("expected digits after '.'"));
       while (s->pos < s->length && g_ascii_isdigit (s->data[s->pos]))
         s->pos++;
     }
@@ -556,7 +567,7 @@ scan_number (Scanner         *s,
       if (s->pos < s->length && (s->data[s->pos] == '+' || s->data[s->pos] == '-'))
         s->pos++;
       if (s->pos >= s->length || !g_ascii_isdigit (s->data[s->pos]))
-        return fail (s, error, POISE_JSON_ERROR_SYNTAX, "expected digits in the exponent");
+        return fail (s, error, POISE_JSON_ERROR_SYNTAX, _("expected digits in the exponent"));
       while (s->pos < s->length && g_ascii_isdigit (s->data[s->pos]))
         s->pos++;
     }
@@ -580,7 +591,7 @@ scan_number (Scanner         *s,
         {
           s->pos = start;
           return fail (s, error, POISE_JSON_ERROR_NUMBER_RANGE,
-                       "integer out of range (beyond ±2^53)");
+                       _("integer out of range (beyond ±2^53)"));
         }
 
       value->type = POISE_JSON_INTEGER;
@@ -616,7 +627,7 @@ scan_literal (Scanner         *s,
   gsize len = strlen (word);
 
   if (s->length - s->pos < len || memcmp (s->data + s->pos, word, len) != 0)
-    return fail_unexpected (s, error, "a value");
+    return fail_unexpected (s, error, C_("JSON expected", "a value"));
 
   s->pos += len;
   value->length = 0;
@@ -641,7 +652,10 @@ push_frame (Scanner        *s,
   Frame *frame;
 
   if (s->depth >= max_depth)
-    return fail (s, error, POISE_JSON_ERROR_TOO_DEEP, "nested deeper than %u levels", max_depth);
+    return fail (s, error, POISE_JSON_ERROR_TOO_DEEP,
+                 g_dngettext (GETTEXT_PACKAGE, "nested deeper than %u level",
+                              "nested deeper than %u levels", max_depth),
+                 max_depth);
 
   if (s->depth == s->stack->len)
     {
@@ -757,7 +771,7 @@ scan_key (Scanner  *s,
   frame->in_member = FALSE;
   skip_whitespace (s);
   if (s->pos >= s->length || s->data[s->pos] != '"')
-    return fail_unexpected (s, error, "a string key");
+    return fail_unexpected (s, error, C_("JSON expected", "a string key"));
 
   key_start = s->pos;
   if ((key = scan_string_to_arena (s, &key_len, error)) == NULL)
@@ -766,7 +780,9 @@ scan_key (Scanner  *s,
   if (has_key (s, frame, key))
     {
       s->pos = key_start;
-      return fail (s, error, POISE_JSON_ERROR_DUPLICATE_KEY, "duplicate key \"%s\"", key);
+      return fail (s, error, POISE_JSON_ERROR_DUPLICATE_KEY,
+                   /* Translators: %s is a JSON key, as written in the file */
+                   _("duplicate key \"%s\""), key);
     }
   add_key (s, frame, key);
   frame->key = key;
@@ -774,7 +790,8 @@ scan_key (Scanner  *s,
 
   skip_whitespace (s);
   if (s->pos >= s->length || s->data[s->pos] != ':')
-    return fail_unexpected (s, error, "':'");
+    /* Translators: JSON punctuation: translate the quotes and "or" only */
+    return fail_unexpected (s, error, C_("JSON expected", "':'"));
   s->pos++;
 
   return TRUE;
@@ -787,7 +804,7 @@ scan_document (Scanner  *s,
 {
   skip_whitespace (s);
   if (s->pos >= s->length)
-    return fail (s, error, POISE_JSON_ERROR_SYNTAX, "empty input");
+    return fail (s, error, POISE_JSON_ERROR_SYNTAX, _("empty input"));
 
   for (;;)
     {
@@ -797,7 +814,7 @@ scan_document (Scanner  *s,
       /* A value is expected here. */
       skip_whitespace (s);
       if (s->pos >= s->length)
-        return fail_unexpected (s, error, "a value");
+        return fail_unexpected (s, error, C_("JSON expected", "a value"));
 
       switch (s->data[s->pos])
         {
@@ -861,7 +878,7 @@ scan_document (Scanner  *s,
           break;
 
         default:
-          return fail_unexpected (s, error, "a value");
+          return fail_unexpected (s, error, C_("JSON expected", "a value"));
         }
 
       /* A value is complete: close containers until one continues. */
@@ -876,7 +893,7 @@ scan_document (Scanner  *s,
             {
               if (s->pos < s->length)
                 return fail (s, error, POISE_JSON_ERROR_SYNTAX,
-                             "unexpected data after the end of the document");
+                             _("unexpected data after the end of the document"));
               return TRUE;
             }
 
@@ -887,7 +904,7 @@ scan_document (Scanner  *s,
               s->pos++;
               skip_whitespace (s);
               if (s->pos < s->length && (s->data[s->pos] == ']' || s->data[s->pos] == '}'))
-                return fail (s, error, POISE_JSON_ERROR_SYNTAX, "trailing comma");
+                return fail (s, error, POISE_JSON_ERROR_SYNTAX, _("trailing comma"));
               if (frame->is_object)
                 {
                   if (!scan_key (s, error))
@@ -908,7 +925,11 @@ scan_document (Scanner  *s,
               continue;
             }
 
-          return fail_unexpected (s, error, frame->is_object ? "',' or '}'" : "',' or ']'");
+          if (frame->is_object)
+            /* Translators: JSON punctuation: translate the quotes and "or" only */
+            return fail_unexpected (s, error, C_("JSON expected", "',' or '}'"));
+          /* Translators: JSON punctuation: translate the quotes and "or" only */
+          return fail_unexpected (s, error, C_("JSON expected", "',' or ']'"));
         }
     }
 }
@@ -950,9 +971,17 @@ _poise_json_document_parse (const char            *data,
 
   if (max_bytes > 0 && length > max_bytes)
     {
+      /* The plural form follows the input's size, which is above a limit
+       * of at least 1 byte, so English never shows the singular. */
       g_set_error (error, POISE_JSON_ERROR, POISE_JSON_ERROR_TOO_LARGE,
-                   "input is %" G_GSIZE_FORMAT " bytes, more than the limit of %"
-                   G_GSIZE_FORMAT " bytes", length, max_bytes);
+                   g_dngettext (GETTEXT_PACKAGE,
+                                /* Translators: the size of a file or text, then
+                                 * the most Poise accepts; the plural form
+                                 * follows the first number */
+                                "input is %llu byte, more than the limit of %llu bytes",
+                                "input is %llu bytes, more than the limit of %llu bytes",
+                                length),
+                   (unsigned long long) length, (unsigned long long) max_bytes);
       if (out_path != NULL)
         *out_path = g_strdup ("");
       return NULL;
@@ -962,7 +991,7 @@ _poise_json_document_parse (const char            *data,
   if (!g_utf8_validate_len (data, length, &invalid))
     {
       g_set_error (error, POISE_JSON_ERROR, POISE_JSON_ERROR_INVALID_UTF8,
-                   "invalid UTF-8 (byte %" G_GSIZE_FORMAT ")", (gsize) (invalid - data));
+                   _("invalid UTF-8 (byte %zu)"), (size_t) (invalid - data));
       if (out_path != NULL)
         *out_path = g_strdup ("");
       return NULL;

@@ -12,9 +12,12 @@
  */
 #define G_LOG_DOMAIN "poise-library-loader"
 
+#include "config.h"
+
 #include "poise-library-private.h"
 #include "poise-scenario-private.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #define MAX_CHECKLIST_STEPS 9
@@ -33,13 +36,17 @@ typedef struct {
   GHashTable *categories;         /* id → Category */
 } Loader;
 
+/* Translated when used, see language_name(). */
 static const struct {
   const char *code;
   const char *name;
 } language_names[] = {
-  { "de", "German" }, { "en", "English" }, { "es", "Spanish" }, { "fr", "French" },
-  { "it", "Italian" }, { "nl", "Dutch" }, { "pl", "Polish" }, { "pt", "Portuguese" },
-  { "tr", "Turkish" }, { "da", "Danish" }, { "sv", "Swedish" }, { "cs", "Czech" },
+  { "de", NC_("language", "German") }, { "en", NC_("language", "English") },
+  { "es", NC_("language", "Spanish") }, { "fr", NC_("language", "French") },
+  { "it", NC_("language", "Italian") }, { "nl", NC_("language", "Dutch") },
+  { "pl", NC_("language", "Polish") }, { "pt", NC_("language", "Portuguese") },
+  { "tr", NC_("language", "Turkish") }, { "da", NC_("language", "Danish") },
+  { "sv", NC_("language", "Swedish") }, { "cs", NC_("language", "Czech") },
 };
 
 static const char * const root_keys[] = {
@@ -119,25 +126,29 @@ member_path2 (const char *parent,
   return member_path (first, sub);
 }
 
+/* For "expected …, got %s"; only called for problems, so translating here
+ * costs nothing on a good library. */
 static const char *
 describe (const PoiseJsonValue *node)
 {
   switch (node->type)
     {
     case POISE_JSON_OBJECT:
-      return "an object";
+      /* Translators: what a JSON value is, for "expected …, got %s" */
+      return C_("JSON type", "an object");
     case POISE_JSON_ARRAY:
-      return "an array";
+      return C_("JSON type", "an array");
     case POISE_JSON_NULL:
-      return "null";
+      /* Translators: the JSON literal null; usually kept as it is */
+      return C_("JSON type", "null");
     case POISE_JSON_STRING:
-      return "a string";
+      return C_("JSON type", "a string");
     case POISE_JSON_BOOLEAN:
-      return "a boolean";
+      return C_("JSON type", "a boolean");
     case POISE_JSON_INTEGER:
     case POISE_JSON_DOUBLE:
     default:
-      return "a number";
+      return C_("JSON type", "a number");
     }
 }
 
@@ -195,7 +206,8 @@ expect_object (Loader               *loader,
 {
   if (node->type != POISE_JSON_OBJECT)
     {
-      report (loader, POISE_PROBLEM_ERROR, path, "expected an object, got %s", describe (node));
+      /* Translators: %s is a JSON type with the context "JSON type" */
+      report (loader, POISE_PROBLEM_ERROR, path, _("expected an object, got %s"), describe (node));
       return NULL;
     }
   return node;
@@ -215,12 +227,14 @@ check_keys (Loader               *loader,
       const char *key = object->v.members[i].key;
 
       if (!strv_has (allowed, key))
-        report (loader, POISE_PROBLEM_ERROR, path, "unknown key \"%s\"", key);
+        /* Translators: %s is a key of the JSON file; keep it as it is */
+        report (loader, POISE_PROBLEM_ERROR, path, _("unknown key \"%s\""), key);
     }
 
   for (guint i = 0; required[i] != NULL; i++)
     if (!_poise_json_value_has_member (object, required[i]))
-      report (loader, POISE_PROBLEM_ERROR, path, "missing required field \"%s\"", required[i]);
+      /* Translators: %s is a key of the JSON file; keep it as it is */
+      report (loader, POISE_PROBLEM_ERROR, path, _("missing required field \"%s\""), required[i]);
 }
 
 static const char *
@@ -239,7 +253,9 @@ get_string (Loader               *loader,
     {
       g_autofree char *key_path = member_path (path, key);
 
-      report (loader, POISE_PROBLEM_ERROR, key_path, "expected a string, got %s",
+      /* Translators: %s is a JSON type with the context "JSON type"; the
+       * same goes for the other "expected …, got %s" */
+      report (loader, POISE_PROBLEM_ERROR, key_path, _("expected a string, got %s"),
               describe (node));
       return NULL;
     }
@@ -249,7 +265,7 @@ get_string (Loader               *loader,
     {
       g_autofree char *key_path = member_path (path, key);
 
-      report (loader, POISE_PROBLEM_ERROR, key_path, "empty string");
+      report (loader, POISE_PROBLEM_ERROR, key_path, _("empty string"));
       return NULL;
     }
 
@@ -271,7 +287,7 @@ get_boolean (Loader               *loader,
     {
       g_autofree char *key_path = member_path (path, key);
 
-      report (loader, POISE_PROBLEM_ERROR, key_path, "expected a boolean, got %s",
+      report (loader, POISE_PROBLEM_ERROR, key_path, _("expected a boolean, got %s"),
               describe (node));
       return FALSE;
     }
@@ -294,7 +310,7 @@ get_array (Loader               *loader,
     {
       g_autofree char *key_path = member_path (path, key);
 
-      report (loader, POISE_PROBLEM_ERROR, key_path, "expected an array, got %s",
+      report (loader, POISE_PROBLEM_ERROR, key_path, _("expected an array, got %s"),
               describe (node));
       return NULL;
     }
@@ -322,7 +338,8 @@ get_id (Loader               *loader,
   if (!is_valid_id (id))
     {
       report (loader, POISE_PROBLEM_ERROR, id_path,
-              "invalid id \"%s\" (use a-z, 0-9, \"_\" and \"-\")", id);
+              /* Translators: %s is an id from the JSON file */
+              _("invalid id \"%s\" (use a-z, 0-9, \"_\" and \"-\")"), id);
       return NULL;
     }
 
@@ -330,8 +347,10 @@ get_id (Loader               *loader,
     {
       if ((first = g_hash_table_lookup (seen, id)) != NULL)
         {
-          report (loader, POISE_PROBLEM_ERROR, id_path, "duplicate id \"%s\" (first at %s)",
-                  id, first);
+          report (loader, POISE_PROBLEM_ERROR, id_path,
+                  /* Translators: an id, then the JSON path where it first
+                   * appears, e.g. "scenarios[2].id" */
+                  _("duplicate id \"%s\" (first at %s)"), id, first);
           return NULL;
         }
       g_hash_table_insert (seen, (gpointer) id, g_steal_pointer (&id_path));
@@ -345,7 +364,7 @@ language_name (const char *code)
 {
   for (guint i = 0; i < G_N_ELEMENTS (language_names); i++)
     if (strcmp (language_names[i].code, code) == 0)
-      return language_names[i].name;
+      return g_dpgettext2 (GETTEXT_PACKAGE, "language", language_names[i].name);
   return NULL;
 }
 
@@ -368,8 +387,11 @@ read_text (Loader               *loader,
     {
       g_autofree char *text_path = member_path (path, key);
 
-      report (loader, POISE_PROBLEM_ERROR, text_path, "expected a %s object, got %s",
-              is_list ? "Text list" : "Text", describe (node));
+      report (loader, POISE_PROBLEM_ERROR, text_path,
+              /* Translators: the first %s is the name of a type of the library
+               * format ("Text" or "Text list", not translated), the second a
+               * JSON type with the context "JSON type" */
+              _("expected a %s object, got %s"), is_list ? "Text list" : "Text", describe (node));
       return NULL;
     }
 
@@ -384,7 +406,9 @@ read_text (Loader               *loader,
           g_autofree char *lang_path = member_path2 (path, key, lang);
 
           report (loader, POISE_PROBLEM_ERROR, lang_path,
-                  "language \"%s\" is not listed in \"languages\"", lang);
+                  /* Translators: %s is a language code such as "fr";
+                   * "languages" is a key of the JSON file, keep it */
+                  _("language \"%s\" is not listed in \"languages\""), lang);
           continue;
         }
 
@@ -399,17 +423,17 @@ read_text (Loader               *loader,
               g_autofree char *lang_path = member_path2 (path, key, lang);
 
               if (!is_string (value))
-                report (loader, POISE_PROBLEM_ERROR, lang_path, "expected a string, got %s",
+                report (loader, POISE_PROBLEM_ERROR, lang_path, _("expected a string, got %s"),
                         describe (value));
               else
-                report (loader, POISE_PROBLEM_ERROR, lang_path, "empty text");
+                report (loader, POISE_PROBLEM_ERROR, lang_path, _("empty text"));
             }
         }
       else if (value->type != POISE_JSON_ARRAY)
         {
           g_autofree char *lang_path = member_path2 (path, key, lang);
 
-          report (loader, POISE_PROBLEM_ERROR, lang_path, "expected an array of strings, got %s",
+          report (loader, POISE_PROBLEM_ERROR, lang_path, _("expected an array of strings, got %s"),
                   describe (value));
         }
       else
@@ -434,10 +458,10 @@ read_text (Loader               *loader,
                   g_autofree char *item_path = index_path (lang_path, i);
 
                   if (!is_string (item))
-                    report (loader, POISE_PROBLEM_ERROR, item_path, "expected a string, got %s",
+                    report (loader, POISE_PROBLEM_ERROR, item_path, _("expected a string, got %s"),
                             describe (item));
                   else
-                    report (loader, POISE_PROBLEM_ERROR, item_path, "empty text");
+                    report (loader, POISE_PROBLEM_ERROR, item_path, _("empty text"));
                   continue;
                 }
               items[n_items++] = item->v.string;
@@ -451,7 +475,7 @@ read_text (Loader               *loader,
       !_poise_json_value_has_member (node, POISE_FALLBACK_LANGUAGE))
     {
       g_autofree char *en_path = member_path2 (path, key, POISE_FALLBACK_LANGUAGE);
-      report (loader, POISE_PROBLEM_ERROR, en_path, "missing English text");
+      report (loader, POISE_PROBLEM_ERROR, en_path, _("missing English text"));
     }
 
   for (guint i = 0; i < loader->languages->len; i++)
@@ -468,10 +492,13 @@ read_text (Loader               *loader,
       lang_path = member_path2 (path, key, wanted);
       if (name != NULL)
         report (loader, POISE_PROBLEM_INCOMPLETE, lang_path,
-                "missing %s text (falls back to English)", name);
+                /* Translators: %s is a language name with the context
+                 * "language", e.g. "German" */
+                _("missing %s text (falls back to English)"), name);
       else
         report (loader, POISE_PROBLEM_INCOMPLETE, lang_path,
-                "missing \"%s\" text (falls back to English)", wanted);
+                /* Translators: %s is a language code, e.g. "fi" */
+                _("missing \"%s\" text (falls back to English)"), wanted);
     }
 
   return loader->n_errors == errors_before ? g_steal_pointer (&text) : NULL;
@@ -493,7 +520,7 @@ read_languages (Loader               *loader,
 
       if (!is_string (item))
         {
-          report (loader, POISE_PROBLEM_ERROR, item_path, "expected a string, got %s",
+          report (loader, POISE_PROBLEM_ERROR, item_path, _("expected a string, got %s"),
                   describe (item));
           continue;
         }
@@ -501,12 +528,12 @@ read_languages (Loader               *loader,
       code = item->v.string;
       if (!is_valid_id (code))
         {
-          report (loader, POISE_PROBLEM_ERROR, item_path, "invalid language code \"%s\"", code);
+          report (loader, POISE_PROBLEM_ERROR, item_path, _("invalid language code \"%s\""), code);
           continue;
         }
       if (has_language (loader, code))
         {
-          report (loader, POISE_PROBLEM_ERROR, item_path, "duplicate language \"%s\"", code);
+          report (loader, POISE_PROBLEM_ERROR, item_path, _("duplicate language \"%s\""), code);
           continue;
         }
 
@@ -515,7 +542,8 @@ read_languages (Loader               *loader,
     }
 
   if (array != NULL && !has_en)
-    report (loader, POISE_PROBLEM_ERROR, "languages", "must contain \"en\"");
+    /* Translators: "en" is the language code for English, keep it */
+    report (loader, POISE_PROBLEM_ERROR, "languages", _("must contain \"en\""));
 
   /* Texts are still checked against English when the list is broken. */
   if (!has_en)
@@ -553,8 +581,9 @@ read_placeholder (Loader               *loader,
       if (!type_ok)
         {
           g_autofree char *type_path = member_path (path, "type");
-          report (loader, POISE_PROBLEM_ERROR, type_path, "unknown placeholder type \"%s\"",
-                  type_name);
+          report (loader, POISE_PROBLEM_ERROR, type_path,
+                  /* Translators: %s is the value of "type" in the JSON file */
+                  _("unknown placeholder type \"%s\""), type_name);
         }
     }
 
@@ -567,14 +596,17 @@ read_placeholder (Loader               *loader,
     {
       g_autofree char *options_path = member_path (path, "options");
       report (loader, POISE_PROBLEM_ERROR, options_path,
-              "options are only allowed for choice placeholders");
+              /* Translators: "options" is a key and "choice" a placeholder
+               * type of the JSON file; keep both as they are */
+              _("options are only allowed for choice placeholders"));
       options = NULL;
     }
   else if (type_ok && type == POISE_PLACEHOLDER_CHOICE &&
            (options == NULL || options->length == 0) &&
            (!_poise_json_value_has_member (object, "options") || options != NULL))
     {
-      report (loader, POISE_PROBLEM_ERROR, path, "a choice needs at least one option");
+      /* Translators: "choice" is a placeholder type of the JSON file */
+      report (loader, POISE_PROBLEM_ERROR, path, _("a choice needs at least one option"));
     }
 
   if (id != NULL && label != NULL && hint != NULL && type_ok)
@@ -626,7 +658,9 @@ read_avoid (Loader               *loader,
   if (kind_name != NULL && !poise_avoid_kind_from_string (kind_name, &kind))
     {
       g_autofree char *kind_path = member_path (path, "kind");
-      report (loader, POISE_PROBLEM_ERROR, kind_path, "unknown avoid kind \"%s\"", kind_name);
+      /* Translators: %s is the value of "kind" in an "avoid" entry of the
+       * JSON file; "avoid" is a key, keep it */
+      report (loader, POISE_PROBLEM_ERROR, kind_path, _("unknown avoid kind \"%s\""), kind_name);
     }
 
   phrase = read_text (loader, object, path, "phrase", FALSE);
@@ -680,8 +714,10 @@ read_checklist (Loader               *loader,
 
   n = array->length;
   if (n < 1 || n > MAX_CHECKLIST_STEPS)
-    report (loader, POISE_PROBLEM_ERROR, "checklist", "expected 1 to %u steps, got %u",
-            MAX_CHECKLIST_STEPS, n);
+    report (loader, POISE_PROBLEM_ERROR, "checklist",
+            /* Translators: the most steps a checklist may have, then how many
+             * it has */
+            _("expected 1 to %u steps, got %u"), MAX_CHECKLIST_STEPS, n);
 
   for (guint i = 0; i < n; i++)
     {
@@ -796,7 +832,9 @@ check_declared (Loader               *loader,
             {
               g_autofree char *lang_path = member_path2 (path, key, lang);
               report (loader, POISE_PROBLEM_ERROR, lang_path,
-                      "placeholder [%s] is not declared", ids[i]);
+                      /* Translators: %s is a placeholder id; keep the square
+                       * brackets, they are how a script writes placeholders */
+                      _("placeholder [%s] is not declared"), ids[i]);
             }
         }
     }
@@ -831,8 +869,9 @@ read_scenario (Loader               *loader,
       if (category == NULL)
         {
           g_autofree char *category_path = member_path (path, "category");
-          report (loader, POISE_PROBLEM_ERROR, category_path, "unknown category \"%s\"",
-                  category_id);
+          report (loader, POISE_PROBLEM_ERROR, category_path,
+                  /* Translators: %s is a category id from the JSON file */
+                  _("unknown category \"%s\""), category_id);
         }
       else
         {
@@ -874,7 +913,9 @@ read_scenario (Loader               *loader,
         {
           g_autofree char *id_path = member_path (item_path, "id");
           report (loader, POISE_PROBLEM_ERROR, id_path,
-                  "placeholder \"%s\" is already declared at %s", id,
+                  /* Translators: a placeholder id, then the JSON path of its
+                   * first declaration, e.g. "placeholders[0].id" */
+                  _("placeholder \"%s\" is already declared at %s"), id,
                   (const char *) g_hash_table_lookup (loader->top_paths, id));
           continue;
         }
@@ -935,7 +976,7 @@ read_scenarios (Loader               *loader,
 
   n = array->length;
   if (n == 0)
-    report (loader, POISE_PROBLEM_ERROR, "scenarios", "expected at least one scenario");
+    report (loader, POISE_PROBLEM_ERROR, "scenarios", _("expected at least one scenario"));
 
   /* One bucket per category keeps library order within a category. */
   buckets = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
@@ -994,12 +1035,13 @@ _poise_library_load (const PoiseJsonValue *root,
       if ((format = _poise_json_value_get_member (object, "format")) != NULL)
         {
           if (format->type != POISE_JSON_INTEGER)
-            report (&loader, POISE_PROBLEM_ERROR, "format", "expected an integer, got %s",
+            report (&loader, POISE_PROBLEM_ERROR, "format", _("expected an integer, got %s"),
                     describe (format));
           else if (format->v.integer != POISE_LIBRARY_FORMAT_VERSION)
             report (&loader, POISE_PROBLEM_ERROR, "format",
-                    "unsupported format %" G_GINT64_FORMAT " (this Poise reads format %d)",
-                    format->v.integer, POISE_LIBRARY_FORMAT_VERSION);
+                    /* Translators: versions of the library's file format */
+                    _("unsupported format %lld (this Poise reads format %d)"),
+                    (long long) format->v.integer, POISE_LIBRARY_FORMAT_VERSION);
         }
 
       read_languages (&loader, object);

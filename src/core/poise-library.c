@@ -10,6 +10,8 @@
 #include "poise-library-private.h"
 #include "poise-library-resources.h"
 
+#include <glib/gi18n-lib.h>
+
 G_DEFINE_FINAL_TYPE (PoiseLibrary, poise_library, G_TYPE_OBJECT)
 
 G_DEFINE_BOXED_TYPE (PoiseProblem, poise_problem, poise_problem_copy, poise_problem_free)
@@ -137,7 +139,13 @@ set_error_from_problems (GPtrArray  *problems,
 
   if (n_errors > 1)
     g_set_error (error, POISE_LIBRARY_ERROR, POISE_LIBRARY_ERROR_INVALID,
-                 "%s (and %u more problems)", text, n_errors - 1);
+                 g_dngettext (GETTEXT_PACKAGE,
+                              /* Translators: %s is a problem of the library,
+                               * as "path: message"; then how many more errors
+                               * it has */
+                              "%s (and %u more problem)", "%s (and %u more problems)",
+                              n_errors - 1),
+                 text, n_errors - 1);
   else
     g_set_error_literal (error, POISE_LIBRARY_ERROR, POISE_LIBRARY_ERROR_INVALID, text);
 }
@@ -166,7 +174,8 @@ hand_over_problems (GPtrArray  *found,
  * @error: return location for a %POISE_LIBRARY_ERROR
  *
  * The error message is the first error as "path: message", followed by
- * " (and N more problems)" when N further errors were found; incomplete
+ * " (and N more problems)" when N further errors were found (translated,
+ * like the messages, in the "poise" gettext domain); incomplete
  * translations never make loading fail and are not counted there.
  *
  * Returns: (transfer full) (nullable): the library
@@ -293,9 +302,14 @@ poise_library_new_from_file (GFile      *file,
     {
       g_autoptr(GPtrArray) found =
         g_ptr_array_new_with_free_func ((GDestroyNotify) poise_problem_free);
+      goffset size = g_file_info_get_size (info);
+      /* The JSON guard's message, so that it is translated once. */
       g_autofree char *message =
-        g_strdup_printf ("input is %" G_GINT64_FORMAT " bytes, more than the limit of %d bytes",
-                         (gint64) g_file_info_get_size (info), POISE_LIBRARY_MAX_BYTES);
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                      "input is %llu byte, more than the limit of %llu bytes",
+                                      "input is %llu bytes, more than the limit of %llu bytes",
+                                      (gulong) size),
+                         (unsigned long long) size, (unsigned long long) POISE_LIBRARY_MAX_BYTES);
 
       _poise_problem_add (found, POISE_PROBLEM_ERROR, "", message);
       set_error_from_problems (found, error);

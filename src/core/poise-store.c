@@ -18,11 +18,14 @@
  */
 #define G_LOG_DOMAIN "poise-store"
 
+#include "config.h"
+
 #include "poise-store.h"
 #include "poise-json-guard.h"
 #include "poise-query.h"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
@@ -105,12 +108,16 @@ set_damaged_error (PoiseStore  *self,
                    const char  *detail)
 {
   g_set_error (error, POISE_STORE_ERROR, POISE_STORE_ERROR_DAMAGED,
-               "The database at %s is damaged (%s). Poise kept it unchanged; "
-               "move it aside to start afresh.", self->path, detail);
+               /* Translators: the first %s is the database file, the second
+                * what SQLite found wrong with it (in English). */
+               _("The database at %s is damaged (%s). Poise kept it unchanged; "
+                 "move it aside to start afresh."), self->path, detail);
   return FALSE;
 }
 
-/* @what says what we were doing, e.g. "save the follow-up". */
+/* @what says what we were doing, e.g. "save the follow-up", already
+ * translated: the callers mark and translate it, since most of them only
+ * get here on failure. */
 static gboolean
 set_sqlite_error (PoiseStore  *self,
                   GError     **error,
@@ -123,15 +130,22 @@ set_sqlite_error (PoiseStore  *self,
 
   if ((code & 0xff) == SQLITE_FULL)
     g_set_error (error, POISE_STORE_ERROR, POISE_STORE_ERROR_FAILED,
-                 "Could not %s in %s: the disk is full. Free some space and try again.",
+                 /* Translators: the first %s is one of the messages with the
+                  * context "store action" (e.g. "save the follow-up"): translate
+                  * those so that they fit here.  The second is the database file. */
+                 _("Could not %s in %s: the disk is full. Free some space and try again."),
                  what, self->path);
   else if ((code & 0xff) == SQLITE_BUSY)
     g_set_error (error, POISE_STORE_ERROR, POISE_STORE_ERROR_FAILED,
-                 "Could not %s in %s: another program keeps the database busy. "
-                 "Close other copies of Poise and try again.", what, self->path);
+                 /* Translators: the first %s is a "store action", the second the
+                  * database file. */
+                 _("Could not %s in %s: another program keeps the database busy. "
+                   "Close other copies of Poise and try again."), what, self->path);
   else
     g_set_error (error, POISE_STORE_ERROR, POISE_STORE_ERROR_FAILED,
-                 "Could not %s in %s (%s).", what, self->path, sqlite3_errmsg (self->db));
+                 /* Translators: the first %s is a "store action", the second the
+                  * database file, the third SQLite's error message (in English). */
+                 _("Could not %s in %s (%s)."), what, self->path, sqlite3_errmsg (self->db));
   return FALSE;
 }
 
@@ -154,7 +168,7 @@ get_statement (PoiseStore  *self,
 
   if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
     {
-      set_sqlite_error (self, error, "prepare a query");
+      set_sqlite_error (self, error, C_("store action", "prepare a query"));
       return NULL;
     }
 
@@ -179,7 +193,11 @@ static gboolean
 begin (PoiseStore  *self,
        GError     **error)
 {
-  return exec (self, "BEGIN IMMEDIATE", "start a transaction", error);
+  /* Not through exec(): this runs for every write, and the action needs
+   * translating only when it failed. */
+  if (sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK)
+    return TRUE;
+  return set_sqlite_error (self, error, C_("store action", "start a transaction"));
 }
 
 static gboolean
@@ -189,7 +207,7 @@ commit (PoiseStore  *self,
   if (sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
     return TRUE;
 
-  set_sqlite_error (self, error, "commit the change");
+  set_sqlite_error (self, error, C_("store action", "commit the change"));
   if (!sqlite3_get_autocommit (self->db))
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
   return FALSE;
@@ -286,7 +304,7 @@ collect (PoiseStore    *self,
 
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, "read the follow-ups");
+      set_sqlite_error (self, error, C_("store action", "read the follow-ups"));
       sqlite3_reset (stmt);
       return NULL;
     }
@@ -336,7 +354,7 @@ read_int_pragma (PoiseStore  *self,
   int rc;
 
   if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, "read the schema version");
+    return set_sqlite_error (self, error, C_("store action", "read the schema version"));
 
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
@@ -344,7 +362,7 @@ read_int_pragma (PoiseStore  *self,
   sqlite3_finalize (stmt);
 
   if (rc != SQLITE_ROW)
-    return set_sqlite_error (self, error, "read the schema version");
+    return set_sqlite_error (self, error, C_("store action", "read the schema version"));
   return TRUE;
 }
 
@@ -359,7 +377,7 @@ check_integrity (PoiseStore  *self,
   int rc;
 
   if (sqlite3_prepare_v2 (self->db, "PRAGMA quick_check(1)", -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, "check the database");
+    return set_sqlite_error (self, error, C_("store action", "check the database"));
 
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0)
@@ -367,7 +385,7 @@ check_integrity (PoiseStore  *self,
   sqlite3_finalize (stmt);
 
   if (rc != SQLITE_ROW)
-    return set_sqlite_error (self, error, "check the database");
+    return set_sqlite_error (self, error, C_("store action", "check the database"));
   if (problem != NULL)
     return set_damaged_error (self, error, problem);
   return TRUE;
@@ -379,9 +397,11 @@ configure (PoiseStore  *self,
 {
   sqlite3_stmt *stmt = NULL;
   g_autofree char *mode = NULL;
+  const char *what;
 
   if (sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode=WAL", -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, "switch to write-ahead logging");
+    return set_sqlite_error (self, error,
+                             C_("store action", "switch to write-ahead logging"));
   if (sqlite3_step (stmt) == SQLITE_ROW)
     mode = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   sqlite3_finalize (stmt);
@@ -391,14 +411,18 @@ configure (PoiseStore  *self,
   if (g_strcmp0 (mode, "wal") != 0)
     {
       g_set_error (error, POISE_STORE_ERROR, POISE_STORE_ERROR_OPEN,
-                   "Could not switch the database at %s to write-ahead logging "
-                   "(journal mode is %s). Keep the data folder on a local disk.",
-                   self->path, mode != NULL ? mode : "unknown");
+                   /* Translators: the first %s is the database file, the second
+                    * SQLite's name for its journal mode (e.g. "delete") or
+                    * "unknown". */
+                   _("Could not switch the database at %s to write-ahead logging "
+                     "(journal mode is %s). Keep the data folder on a local disk."),
+                   self->path, mode != NULL ? mode : C_("journal mode", "unknown"));
       return FALSE;
     }
 
-  return exec (self, "PRAGMA synchronous=FULL", "configure the database", error) &&
-         exec (self, "PRAGMA foreign_keys=ON", "configure the database", error);
+  what = C_("store action", "configure the database");
+  return exec (self, "PRAGMA synchronous=FULL", what, error) &&
+         exec (self, "PRAGMA foreign_keys=ON", what, error);
 }
 
 static gboolean
@@ -408,7 +432,8 @@ migrate (PoiseStore  *self,
   while (self->schema_version < POISE_STORE_SCHEMA_VERSION)
     {
       int target = self->schema_version + 1;
-      g_autofree char *what = g_strdup_printf ("update the schema to version %d", target);
+      g_autofree char *what =
+        g_strdup_printf (C_("store action", "update the schema to version %d"), target);
       g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", target);
 
       if (!begin (self, error))
@@ -454,7 +479,8 @@ open_database (PoiseStore  *self,
       int saved_errno = errno;
 
       g_set_error (error, POISE_STORE_ERROR, POISE_STORE_ERROR_OPEN,
-                   "Could not create the folder %s for the database (%s).",
+                   /* Translators: %s is a folder, then the system's error message. */
+                   _("Could not create the folder %s for the database (%s)."),
                    dir, g_strerror (saved_errno));
       return FALSE;
     }
@@ -465,8 +491,10 @@ open_database (PoiseStore  *self,
   if (rc != SQLITE_OK)
     {
       g_set_error (error, POISE_STORE_ERROR, POISE_STORE_ERROR_OPEN,
-                   "Could not open the database at %s (%s). Check that the folder "
-                   "is writable and the disk is not full.",
+                   /* Translators: %s is the database file, then SQLite's error
+                    * message (in English). */
+                   _("Could not open the database at %s (%s). Check that the folder "
+                     "is writable and the disk is not full."),
                    self->path, self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
       return FALSE;
     }
@@ -481,9 +509,11 @@ open_database (PoiseStore  *self,
   if (self->schema_version > POISE_STORE_SCHEMA_VERSION)
     {
       g_set_error (error, POISE_STORE_ERROR, POISE_STORE_ERROR_TOO_NEW,
-                   "The database at %s was written by a newer version of Poise "
-                   "(schema %d; this one knows up to %d). Poise left it unchanged; "
-                   "update Poise to open it.",
+                   /* Translators: %s is the database file; the numbers are
+                    * versions of its table layout ("schema"). */
+                   _("The database at %s was written by a newer version of Poise "
+                     "(schema %d; this one knows up to %d). Poise left it unchanged; "
+                     "update Poise to open it."),
                    self->path, self->schema_version, POISE_STORE_SCHEMA_VERSION);
       return FALSE;
     }
@@ -497,7 +527,7 @@ open_database (PoiseStore  *self,
   if (sqlite3_create_function (self->db, "poise_fold", 1,
                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                                NULL, fold_sql_function, NULL, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, "prepare searching");
+    return set_sqlite_error (self, error, C_("store action", "prepare searching"));
 
   return TRUE;
 }
@@ -619,12 +649,13 @@ insert_one (PoiseStore     *self,
   if (rc == SQLITE_CONSTRAINT_PRIMARYKEY)
     {
       g_set_error (error, POISE_STORE_ERROR, POISE_STORE_ERROR_EXISTS,
-                   "A follow-up with the id %s exists already.",
+                   /* Translators: %s is the follow-up's UUID. */
+                   _("A follow-up with the id %s exists already."),
                    poise_follow_up_get_uuid (follow_up));
       return FALSE;
     }
   if (rc != SQLITE_DONE)
-    return set_sqlite_error (self, error, "save the follow-up");
+    return set_sqlite_error (self, error, C_("store action", "save the follow-up"));
 
   return TRUE;
 }
@@ -742,14 +773,15 @@ poise_store_update_follow_up (PoiseStore     *self,
 
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, "save the follow-up");
+      set_sqlite_error (self, error, C_("store action", "save the follow-up"));
       rollback (self);
       goto failed;
     }
   if (sqlite3_changes (self->db) == 0)
     {
       g_set_error (error, POISE_STORE_ERROR, POISE_STORE_ERROR_NOT_FOUND,
-                   "The follow-up %s no longer exists.", poise_follow_up_get_uuid (follow_up));
+                   /* Translators: %s is the follow-up's UUID. */
+                   _("The follow-up %s no longer exists."), poise_follow_up_get_uuid (follow_up));
       rollback (self);
       goto failed;
     }
@@ -786,9 +818,10 @@ select_one (PoiseStore  *self,
     follow_up = read_follow_up (stmt);
   else if (rc == SQLITE_DONE)
     g_set_error (error, POISE_STORE_ERROR, POISE_STORE_ERROR_NOT_FOUND,
-                 "There is no follow-up %s.", uuid);
+                 /* Translators: %s is the follow-up's UUID. */
+                 _("There is no follow-up %s."), uuid);
   else
-    set_sqlite_error (self, error, "read the follow-up");
+    set_sqlite_error (self, error, C_("store action", "read the follow-up"));
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
 
@@ -857,7 +890,7 @@ poise_store_delete_follow_up (PoiseStore  *self,
   sqlite3_clear_bindings (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, "delete the follow-up");
+      set_sqlite_error (self, error, C_("store action", "delete the follow-up"));
       rollback (self);
       return NULL;
     }
@@ -911,14 +944,15 @@ update_fields (PoiseStore   *self,
 
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, "save the follow-up");
+      set_sqlite_error (self, error, C_("store action", "save the follow-up"));
       rollback (self);
       return FALSE;
     }
   if (sqlite3_changes (self->db) == 0)
     {
       g_set_error (error, POISE_STORE_ERROR, POISE_STORE_ERROR_NOT_FOUND,
-                   "There is no follow-up %s.", uuid);
+                   /* Translators: %s is the follow-up's UUID. */
+                   _("There is no follow-up %s."), uuid);
       rollback (self);
       return FALSE;
     }
@@ -1086,7 +1120,7 @@ poise_store_search_follow_ups (PoiseStore  *self,
 
   if (sqlite3_prepare_v2 (self->db, sql->str, -1, &stmt, NULL) != SQLITE_OK)
     {
-      set_sqlite_error (self, error, "search the follow-ups");
+      set_sqlite_error (self, error, C_("store action", "search the follow-ups"));
       return NULL;
     }
 
@@ -1132,7 +1166,7 @@ poise_store_count_open_due (PoiseStore  *self,
   sqlite3_reset (stmt);
 
   if (rc != SQLITE_ROW)
-    return set_sqlite_error (self, error, "count the follow-ups");
+    return set_sqlite_error (self, error, C_("store action", "count the follow-ups"));
   return TRUE;
 }
 
@@ -1169,7 +1203,7 @@ poise_store_get_next_due (PoiseStore  *self,
   sqlite3_reset (stmt);
 
   if (rc != SQLITE_ROW)
-    return set_sqlite_error (self, error, "find the next due follow-up");
+    return set_sqlite_error (self, error, C_("store action", "find the next due follow-up"));
   return TRUE;
 }
 
@@ -1209,7 +1243,7 @@ poise_store_get_state (PoiseStore  *self,
     return NULL;
   if (rc != SQLITE_ROW)
     {
-      set_sqlite_error (self, error, "read the saved state");
+      set_sqlite_error (self, error, C_("store action", "read the saved state"));
       return NULL;
     }
 
@@ -1217,7 +1251,10 @@ poise_store_get_state (PoiseStore  *self,
   node = poise_json_parse_guarded (bytes, &limits, &local_error);
   if (node == NULL)
     g_set_error (error, POISE_STORE_ERROR, POISE_STORE_ERROR_DAMAGED,
-                 "The saved state \"%s\" in %s is damaged (%s).",
+                 /* Translators: the first %s is the name of the saved state
+                  * (e.g. "conversation"), the second the database file, the
+                  * third what is wrong with the saved JSON. */
+                 _("The saved state \"%s\" in %s is damaged (%s)."),
                  key, self->path, local_error->message);
   return node;
 }
@@ -1263,7 +1300,7 @@ poise_store_set_state (PoiseStore  *self,
 
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, "save the state");
+      set_sqlite_error (self, error, C_("store action", "save the state"));
       rollback (self);
       return FALSE;
     }
