@@ -26,7 +26,9 @@ struct _PoiseFollowUpsPage
   guint           refresh_source;
 
   /* Template widgets */
+  AdwStatusPage  *empty_page;
   GtkListView    *list_view;
+  AdwStatusPage  *no_results_page;
   GtkSearchBar   *search_bar;
   GtkSearchEntry *search_entry;
   GtkStack       *stack;
@@ -144,6 +146,22 @@ arm_refresh (PoiseFollowUpsPage *self,
                                                 refresh_timeout_cb, self);
 }
 
+/* Big status icons are drawn from SVG: set only when their page shows, so
+ * librsvg is not loaded at start-up for a page nobody looks at. */
+static void
+show_state (PoiseFollowUpsPage *self,
+            const char         *name)
+{
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    ;
+  else if (g_str_equal (name, "empty"))
+    adw_status_page_set_icon_name (self->empty_page, "alarm-symbolic");
+  else if (g_str_equal (name, "no-results"))
+    adw_status_page_set_icon_name (self->no_results_page, "edit-find-symbolic");
+
+  gtk_stack_set_visible_child_name (self->stack, name);
+}
+
 static void
 refresh (PoiseFollowUpsPage *self)
 {
@@ -158,7 +176,7 @@ refresh (PoiseFollowUpsPage *self)
 
   if (self->store == NULL)
     {
-      gtk_stack_set_visible_child_name (self->stack, "empty");
+      show_state (self, "empty");
       return;
     }
 
@@ -210,11 +228,11 @@ refresh (PoiseFollowUpsPage *self)
                        items->pdata, items->len);
 
   if (items->len > 0)
-    gtk_stack_set_visible_child_name (self->stack, "list");
+    show_state (self, "list");
   else if (self->search_text != NULL && *self->search_text != '\0')
-    gtk_stack_set_visible_child_name (self->stack, "no-results");
+    show_state (self, "no-results");
   else
-    gtk_stack_set_visible_child_name (self->stack, "empty");
+    show_state (self, "empty");
 
   /* The badge counts everything due by the end of today, search or not. */
   {
@@ -505,6 +523,16 @@ delete_action (GtkWidget  *widget,
 /* Overrides */
 
 static void
+poise_follow_ups_page_map (GtkWidget *widget)
+{
+  PoiseFollowUpsPage *self = POISE_FOLLOW_UPS_PAGE (widget);
+
+  GTK_WIDGET_CLASS (poise_follow_ups_page_parent_class)->map (widget);
+
+  show_state (self, gtk_stack_get_visible_child_name (self->stack));
+}
+
+static void
 poise_follow_ups_page_get_property (GObject    *object,
                                     guint       prop_id,
                                     GValue     *value,
@@ -546,6 +574,8 @@ poise_follow_ups_page_class_init (PoiseFollowUpsPageClass *klass)
   object_class->get_property = poise_follow_ups_page_get_property;
   object_class->dispose = poise_follow_ups_page_dispose;
 
+  widget_class->map = poise_follow_ups_page_map;
+
   properties[PROP_N_DUE] =
     g_param_spec_uint ("n-due", NULL, NULL,
                        0, G_MAXUINT, 0,
@@ -555,7 +585,9 @@ poise_follow_ups_page_class_init (PoiseFollowUpsPageClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, POISE_TYPE_SCROLLING_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/poise-follow-ups-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, PoiseFollowUpsPage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, PoiseFollowUpsPage, list_view);
+  gtk_widget_class_bind_template_child (widget_class, PoiseFollowUpsPage, no_results_page);
   gtk_widget_class_bind_template_child (widget_class, PoiseFollowUpsPage, search_bar);
   gtk_widget_class_bind_template_child (widget_class, PoiseFollowUpsPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, PoiseFollowUpsPage, stack);

@@ -35,6 +35,7 @@ struct _PoiseWindow
   GtkListBox            *scenario_list;
   GtkSearchBar          *search_bar;
   GtkSearchEntry        *search_entry;
+  AdwStatusPage         *no_results_page;
   GtkStack              *sidebar_stack;
   AdwToastOverlay       *toast_overlay;
   AdwViewStack          *view_stack;
@@ -127,6 +128,10 @@ update_sidebar_state (PoiseWindow *self)
 {
   gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->filtered)) == 0;
 
+  /* The big icon only once shown: at 128 px it is drawn from SVG, and
+   * loading librsvg for a page nobody sees cost memory and start-up time. */
+  if (empty)
+    adw_status_page_set_icon_name (self->no_results_page, "edit-find-symbolic");
   gtk_stack_set_visible_child_name (self->sidebar_stack, empty ? "empty" : "list");
 }
 
@@ -570,6 +575,7 @@ poise_window_class_init (PoiseWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PoiseWindow, scenario_list);
   gtk_widget_class_bind_template_child (widget_class, PoiseWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, PoiseWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, PoiseWindow, no_results_page);
   gtk_widget_class_bind_template_child (widget_class, PoiseWindow, sidebar_stack);
   gtk_widget_class_bind_template_child (widget_class, PoiseWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, PoiseWindow, view_stack);
