@@ -24,6 +24,7 @@ struct _PoiseFollowUpsPage
   char           *search_text;
   guint           n_due;
   guint           refresh_source;
+  gboolean        stale;         /* the list waits for the page to show */
 
   /* Template widgets */
   AdwStatusPage  *empty_page;
@@ -121,6 +122,18 @@ refresh_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static GDateTime *
+next_midnight (GDateTime *now)
+{
+  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (now, 1);
+
+  return g_date_time_new (g_date_time_get_timezone (now),
+                          g_date_time_get_year (tomorrow),
+                          g_date_time_get_month (tomorrow),
+                          g_date_time_get_day_of_month (tomorrow),
+                          0, 0, 0);
+}
+
 /* Sections move with time: one timer to the next moment something
  * changes section (a due time passes, or midnight), no polling. */
 static void
@@ -128,12 +141,7 @@ arm_refresh (PoiseFollowUpsPage *self,
              GDateTime          *now,
              GDateTime          *next_due)
 {
-  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (now, 1);
-  g_autoptr(GDateTime) midnight = g_date_time_new (g_date_time_get_timezone (now),
-                                                   g_date_time_get_year (tomorrow),
-                                                   g_date_time_get_month (tomorrow),
-                                                   g_date_time_get_day_of_month (tomorrow),
-                                                   0, 0, 0);
+  g_autoptr(GDateTime) midnight = next_midnight (now);
   GDateTime *next = midnight;
   GTimeSpan wait;
 
@@ -162,23 +170,36 @@ show_state (PoiseFollowUpsPage *self,
   gtk_stack_set_visible_child_name (self->stack, name);
 }
 
+/* The badge counts everything due by the end of today, search or not. */
 static void
-refresh (PoiseFollowUpsPage *self)
+update_badge (PoiseFollowUpsPage *self,
+              GDateTime          *now)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) midnight = next_midnight (now);
+  guint n_due;
+
+  if (!poise_store_count_open_due (self->store, midnight, &n_due, NULL))
+    n_due = 0;
+
+  if (n_due != self->n_due)
+    {
+      self->n_due = n_due;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_DUE]);
+    }
+}
+
+static void
+rebuild_list (PoiseFollowUpsPage *self,
+              GDateTime          *now)
+{
   g_autoptr(GListStore) found = NULL;
   GPtrArray *sections[4];
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GError) error = NULL;
   GDateTime *next_due = NULL;
   guint n_found;
-  guint n_due;
 
-  if (self->store == NULL)
-    {
-      show_state (self, "empty");
-      return;
-    }
+  self->stale = FALSE;
 
   if (self->search_text != NULL && *self->search_text != '\0')
     found = poise_store_search_follow_ups (self->store, self->search_text, &error);
@@ -234,28 +255,48 @@ refresh (PoiseFollowUpsPage *self)
   else
     show_state (self, "empty");
 
-  /* The badge counts everything due by the end of today, search or not. */
-  {
-    g_autoptr(GDateTime) tomorrow = g_date_time_add_days (now, 1);
-    g_autoptr(GDateTime) midnight = g_date_time_new (g_date_time_get_timezone (now),
-                                                     g_date_time_get_year (tomorrow),
-                                                     g_date_time_get_month (tomorrow),
-                                                     g_date_time_get_day_of_month (tomorrow),
-                                                     0, 0, 0);
-
-    if (!poise_store_count_open_due (self->store, midnight, &n_due, NULL))
-      n_due = 0;
-  }
-  if (n_due != self->n_due)
-    {
-      self->n_due = n_due;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_DUE]);
-    }
-
   arm_refresh (self, now, next_due);
 
   for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
     g_ptr_array_unref (sections[i]);
+}
+
+/* The list is only built while the page is on screen: at start-up, with
+ * the conversation shown, listing and binding every follow-up would be
+ * work for nothing. The badge is kept up to date all the same. */
+static void
+refresh (PoiseFollowUpsPage *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  if (self->store == NULL)
+    {
+      show_state (self, "empty");
+      return;
+    }
+
+  update_badge (self, now);
+
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    rebuild_list (self, now);
+  else
+    {
+      self->stale = TRUE;
+      arm_refresh (self, now, NULL);
+    }
+}
+
+/* Brings the list up to date if it was left stale while hidden. */
+static void
+ensure_list (PoiseFollowUpsPage *self)
+{
+  g_autoptr(GDateTime) now = NULL;
+
+  if (!self->stale || self->store == NULL)
+    return;
+
+  now = g_date_time_new_now_local ();
+  rebuild_list (self, now);
 }
 
 /* List items */
@@ -529,6 +570,7 @@ poise_follow_ups_page_map (GtkWidget *widget)
 
   GTK_WIDGET_CLASS (poise_follow_ups_page_parent_class)->map (widget);
 
+  ensure_list (self);
   show_state (self, gtk_stack_get_visible_child_name (self->stack));
 }
 
@@ -652,6 +694,7 @@ poise_follow_ups_page_get_model (PoiseFollowUpsPage *self)
 {
   g_return_val_if_fail (POISE_IS_FOLLOW_UPS_PAGE (self), NULL);
 
+  ensure_list (self);
   return G_LIST_MODEL (self->model);
 }
 

@@ -25,7 +25,8 @@ void       poise_follow_ups_page_new_follow_up   (PoiseFollowUpsPage *self,
 /* Opens the editor for the follow-up @uuid, if it exists. */
 void       poise_follow_ups_page_edit_follow_up  (PoiseFollowUpsPage *self,
                                                   const char         *uuid);
-/* What the list shows: section headings (GtkStringObject) and PoiseFollowUps. */
+/* What the list shows: section headings (GtkStringObject) and PoiseFollowUps,
+ * brought up to date first if the page was hidden. */
 GListModel *poise_follow_ups_page_get_model      (PoiseFollowUpsPage *self);
 void       poise_follow_ups_page_start_search    (PoiseFollowUpsPage *self);
 
