@@ -3,13 +3,21 @@
 #   make deps    install the Debian packages that are missing (as root)
 #   make build   configure build/ once, then ninja
 #   make run     run the uninstalled app
-#   make test    all meson tests under Xvfb + a private bus; ends "N passed, N failed"
+#   make test    all meson tests under Xvfb + a private bus, then the core/server/sync
+#                suites again under ASan+UBSan, then each fuzz target briefly;
+#                ends "N passed, N failed"
+#   make fuzz    each libFuzzer target for FUZZ_SECONDS (default 300) each
 #   make bench   the benchmarks (bench-library, bench-store, bench-follow-ups.sh, bench-launch.sh)
 #   make update-po  regenerate the template and merge it into po/*.po
 #   make clean   remove build/
 
 BUILDDIR ?= build
+ASAN_BUILDDIR ?= build-asan
+FUZZ_BUILDDIR ?= build-fuzz
 MESON_ARGS ?=
+# make test's short fuzz run per target; make fuzz's long one.
+TEST_FUZZ_SECONDS ?= 10
+FUZZ_SECONDS ?= 300
 
 # Build, test and run dependencies (see shared TESTING.md). Installed with
 # --no-install-recommends: recommends would pull in xdg-desktop-portal,
@@ -20,12 +28,13 @@ DEPS = \
 	libjson-glib-dev libsqlite3-dev libsecret-1-dev \
 	desktop-file-utils appstream appstream-util \
 	xvfb xauth dbus-x11 at-spi2-core gnome-keyring \
-	python3-gi gir1.2-atspi-2.0 imagemagick xdotool
+	python3-gi gir1.2-atspi-2.0 imagemagick xdotool \
+	clang libclang-rt-14-dev
 
 # Only the benchmarks and the screenshot script need these (xwininfo).
 BENCH_DEPS = x11-utils
 
-.PHONY: all deps bench-deps build run test bench screenshots update-po clean
+.PHONY: all deps bench-deps build asan-build fuzz-build run test fuzz bench screenshots update-po clean
 
 all: build
 
@@ -71,13 +80,37 @@ build:
 	fi
 	ninja -C $(BUILDDIR)
 
+# The sanitizer build: AddressSanitizer + UBSan, stopping at the first
+# report (see tests/sanitizers/).
+asan-build:
+	@if [ ! -f $(ASAN_BUILDDIR)/build.ninja ]; then \
+	  meson setup $(ASAN_BUILDDIR) -Dbuildtype=debug \
+	    -Db_sanitize=address,undefined -Db_lundef=false $(MESON_ARGS); \
+	fi
+	ninja -C $(ASAN_BUILDDIR)
+
+# libFuzzer needs clang; the targets carry ASan + UBSan too.
+fuzz-build:
+	@if [ ! -f $(FUZZ_BUILDDIR)/build.ninja ]; then \
+	  CC=clang meson setup $(FUZZ_BUILDDIR) -Dbuildtype=debugoptimized -Dfuzzing=true \
+	    -Db_sanitize=address,undefined -Db_lundef=false $(MESON_ARGS); \
+	fi
+	ninja -C $(FUZZ_BUILDDIR)
+
 run: deps build
 	GSETTINGS_SCHEMA_DIR="$(CURDIR)/$(BUILDDIR)/data" \
 	XDG_DATA_DIRS="$(CURDIR)/data:$${XDG_DATA_DIRS:-/usr/local/share:/usr/share}" \
 	  "$(CURDIR)/$(BUILDDIR)/src/app/poise"
 
-test: deps build
-	BUILDDIR=$(BUILDDIR) .ci/run-tests.sh
+test: deps build asan-build fuzz-build
+	BUILDDIR=$(BUILDDIR) ASAN_BUILDDIR=$(ASAN_BUILDDIR) FUZZ_BUILDDIR=$(FUZZ_BUILDDIR) \
+	  FUZZ_SECONDS=$(TEST_FUZZ_SECONDS) .ci/run-tests.sh
+
+# Long fuzzing runs; each target's seconds are logged for docs/testing.md.
+fuzz: deps fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) .ci/test-env.sh \
+	  meson test -C $(FUZZ_BUILDDIR) --suite fuzz --num-processes 1 --print-errorlogs
+	@bench/fuzz-hours.sh $(FUZZ_BUILDDIR)/tests/fuzz/seconds.log
 
 bench: deps bench-deps build
 	BUILDDIR=$(BUILDDIR) .ci/test-env.sh $(BUILDDIR)/bench/bench-library
@@ -97,4 +130,4 @@ update-po: build
 	done
 
 clean:
-	rm -rf $(BUILDDIR)
+	rm -rf $(BUILDDIR) $(ASAN_BUILDDIR) $(FUZZ_BUILDDIR)

@@ -116,8 +116,10 @@ arena_alloc (PoiseJsonDocument *doc,
       return (char *) chunk + sizeof (Chunk);
     }
 
-  chunk = g_malloc (sizeof (Chunk) + doc->next_chunk_size);
-  chunk->size = doc->next_chunk_size;
+  /* A block between the next chunk's size and the limit above gets a
+   * chunk that fits it (found by fuzzing: it used to overrun). */
+  chunk = g_malloc (sizeof (Chunk) + MAX (doc->next_chunk_size, size));
+  chunk->size = MAX (doc->next_chunk_size, size);
   chunk->next = doc->chunks;
   doc->chunks = chunk;
   doc->pos = (char *) chunk + sizeof (Chunk);
@@ -691,7 +693,8 @@ pop_frame (Scanner *s)
 {
   Frame *frame = top_frame (s);
   gsize n = s->n_slots - frame->first_slot;
-  PoiseJsonMember *members = s->slots + frame->first_slot;
+  /* No slots yet means no slot array: NULL + 0 is undefined in C. */
+  PoiseJsonMember *members = n > 0 ? s->slots + frame->first_slot : NULL;
   PoiseJsonValue value = { 0, };
 
   value.length = n;

@@ -242,6 +242,31 @@ test_large (void)
   assert_string (_poise_json_value_get_element (root, 100000), long_text);
 }
 
+/* Containers whose block is larger than the next arena chunk yet small
+ * enough to share one: each must get room for all its items. */
+static void
+test_mid_size_blocks (void)
+{
+  static const guint sizes[] = { 171, 200, 342, 400, 1000, 5000, 10000 };
+
+  for (guint k = 0; k < G_N_ELEMENTS (sizes); k++)
+    {
+      g_autoptr(GString) json = g_string_new ("[\"x\", [");
+      g_autoptr(PoiseJsonDocument) doc = NULL;
+      const PoiseJsonValue *items;
+
+      for (guint i = 0; i < sizes[k]; i++)
+        g_string_append_printf (json, "%s%u", i > 0 ? "," : "", i);
+      g_string_append (json, "]]");
+
+      doc = parse (json->str);
+      items = _poise_json_value_get_element (_poise_json_document_get_root (doc), 1);
+      g_assert_cmpuint (items->length, ==, sizes[k]);
+      for (guint i = 0; i < sizes[k]; i++)
+        g_assert_cmpint (items->v.items[i].v.integer, ==, i);
+    }
+}
+
 static void
 test_errors (void)
 {
@@ -287,6 +312,7 @@ main (int   argc,
   g_test_add_func ("/json-document/empty", test_empty);
   g_test_add_func ("/json-document/scalar-root", test_scalar_root);
   g_test_add_func ("/json-document/large", test_large);
+  g_test_add_func ("/json-document/mid-size-blocks", test_mid_size_blocks);
   g_test_add_func ("/json-document/errors", test_errors);
 
   return g_test_run ();
