@@ -17,6 +17,7 @@ G_BEGIN_DECLS
 
 typedef enum {
   POISE_LIBRARY_ERROR_INVALID,   /* JSON guard or validation failed */
+  POISE_LIBRARY_ERROR_DAMAGED,   /* a cached copy fails its SHA-256 check */
 } PoiseLibraryError;
 
 typedef enum {
