@@ -5,6 +5,7 @@
 #include "server-fixture.h"
 
 #include <glib/gstdio.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <string.h>
 
@@ -17,9 +18,17 @@ server_binary (void)
   return path;
 }
 
+/* A test that aborts must not leave its server running. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 TestServer *
 test_server_start (const char *dir)
 {
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   g_autofree char *line = NULL;
@@ -29,9 +38,10 @@ test_server_start (const char *dir)
   server->dir = dir != NULL ? g_strdup (dir) : g_dir_make_tmp ("poise-server-XXXXXX", &error);
   g_assert_no_error (error);
   server->db = g_build_filename (server->dir, "server.db", NULL);
-  server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                                      server_binary (), "serve", "--db", server->db,
-                                      "--port", "0", NULL);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  server->process = g_subprocess_launcher_spawn (launcher, &error,
+                                                 server_binary (), "serve", "--db", server->db,
+                                                 "--port", "0", NULL);
   g_assert_no_error (error);
 
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
@@ -92,7 +102,8 @@ test_server_free (TestServer *server)
 {
   if (server->process != NULL)
     test_server_stop (server);
-  remove_dir (server->dir);
+  if (server->dir != NULL)
+    remove_dir (server->dir);
   g_free (server->dir);
   g_free (server->db);
   g_free (server->base);
