@@ -29,6 +29,7 @@
 #define API            "/api/v1"
 #define DEFAULT_LIMIT  100
 #define MAX_LIMIT      1000
+#define LISTEN_BACKLOG 1024
 /* How long a rejected oversized upload is drained before we hang up. */
 #define DRAIN_TIMEOUT_US (2 * G_USEC_PER_SEC)
 
@@ -734,6 +735,7 @@ poise_server_listen (PoiseServer      *self,
 {
   g_autoptr(GInetAddress) inet = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GSocket) listener = NULL;
 
   g_return_val_if_fail (POISE_IS_SERVER (self), FALSE);
   g_return_val_if_fail (self->soup == NULL, FALSE);
@@ -756,9 +758,20 @@ poise_server_listen (PoiseServer      *self,
   soup_server_add_handler (self->soup, API "/live", handle_cb, self, NULL);
   soup_server_add_websocket_handler (self->soup, API "/live", NULL, NULL, live_cb, self, NULL);
 
+  /* Our own socket for a longer accept queue than GSocket's default of
+   * 10: after a restart every client's live socket reconnects at once, and
+   * SYNs dropped from a full queue are retried only after a second. */
   socket_address = g_inet_socket_address_new (inet, port);
-  return soup_server_listen (self->soup, socket_address,
-                             certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
+  listener = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
+                           G_SOCKET_PROTOCOL_TCP, error);
+  if (listener == NULL)
+    return FALSE;
+  g_socket_set_listen_backlog (listener, LISTEN_BACKLOG);
+  if (!g_socket_bind (listener, socket_address, TRUE, error) ||
+      !g_socket_listen (listener, error))
+    return FALSE;
+  return soup_server_listen_socket (self->soup, listener,
+                                    certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
 }
 
 char *
