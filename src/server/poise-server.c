@@ -41,6 +41,7 @@ struct _PoiseServer
   PoiseServerStorage *storage;
   PoiseLiveHub       *hub;
   PoiseAuthThrottle  *throttle;
+  gboolean            trust_proxy;
   gboolean            stopped;
 };
 
@@ -279,13 +280,34 @@ respond_throttled (SoupServerMessage *msg,
                  "Too many failed authentications from this address; try again later");
 }
 
+/* Behind nginx every request comes from loopback; with --trust-proxy the
+ * address nginx puts in X-Real-IP is the client's (only when the peer is
+ * loopback, so no one else can claim another address). */
+static const char *
+client_address (PoiseServer       *self,
+                SoupServerMessage *msg)
+{
+  const char *peer = soup_server_message_get_remote_host (msg);
+  const char *real_ip;
+  GSocketAddress *remote;
+
+  if (!self->trust_proxy)
+    return peer;
+  remote = soup_server_message_get_remote_address (msg);
+  if (!G_IS_INET_SOCKET_ADDRESS (remote) ||
+      !g_inet_address_get_is_loopback (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote))))
+    return peer;
+  real_ip = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "X-Real-IP");
+  return real_ip != NULL ? real_ip : peer;
+}
+
 /* Returns the user, or NULL after answering 401 or 429. */
 static PoiseServerUser *
 authenticate (PoiseServer       *self,
               SoupServerMessage *msg)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const char *address = soup_server_message_get_remote_host (msg);
+  const char *address = client_address (self, msg);
   const char *authorization = soup_message_headers_get_one (headers, "Authorization");
   PoiseServerUser *user;
   guint blocked;
@@ -787,6 +809,20 @@ poise_server_get_uri (PoiseServer *self)
     text = g_uri_to_string (uris->data);
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   return text;
+}
+
+/**
+ * poise_server_set_trust_proxy:
+ *
+ * Take the client's address for throttling from X-Real-IP when the peer
+ * is a proxy on loopback.
+ */
+void
+poise_server_set_trust_proxy (PoiseServer *self,
+                              gboolean     trust_proxy)
+{
+  g_return_if_fail (POISE_IS_SERVER (self));
+  self->trust_proxy = !!trust_proxy;
 }
 
 SoupServer *

@@ -28,6 +28,13 @@ die_with_parent (gpointer user_data)
 TestServer *
 test_server_start (const char *dir)
 {
+  return test_server_start_with (dir, NULL);
+}
+
+TestServer *
+test_server_start_with (const char *dir,
+                        const char *option)
+{
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) out = NULL;
@@ -41,7 +48,7 @@ test_server_start (const char *dir)
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   server->process = g_subprocess_launcher_spawn (launcher, &error,
                                                  server_binary (), "serve", "--db", server->db,
-                                                 "--port", "0", NULL);
+                                                 "--port", "0", option, NULL);
   g_assert_no_error (error);
 
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));

@@ -618,6 +618,45 @@ test_throttle (void)
   test_server_free (own);
 }
 
+/* Behind a proxy on loopback, X-Real-IP tells clients apart; without
+ * --trust-proxy the header is ignored. */
+static void
+test_throttle_behind_proxy (void)
+{
+  TestServer *own = test_server_start_with (NULL, "--trust-proxy");
+  TestServer *plain = test_server_start (NULL);
+  g_autofree char *token = test_server_add_user (own, "erin", "agent");
+  g_autofree char *me = test_url (own, "/me");
+  g_autofree char *plain_me = test_url (plain, "/me");
+  TestReply *r;
+
+  for (guint i = 0; i < 11; i++)
+    {
+      r = test_request (session, "GET", me, "poise_wrong", NULL, "X-Real-IP", "203.0.113.7", NULL);
+      g_assert_cmpuint (r->status, ==, i < 10 ? 401 : 429);
+      test_reply_free (r);
+    }
+  r = test_request (session, "GET", me, token, NULL, "X-Real-IP", "203.0.113.7", NULL);
+  g_assert_cmpuint (r->status, ==, 429);
+  test_reply_free (r);
+  r = test_request (session, "GET", me, token, NULL, "X-Real-IP", "203.0.113.8", NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  test_reply_free (r);
+
+  /* Without the option a client cannot dodge the throttle with the header. */
+  for (guint i = 0; i < 11; i++)
+    {
+      g_autofree char *ip = g_strdup_printf ("198.51.100.%u", i);
+
+      r = test_request (session, "GET", plain_me, "poise_wrong", NULL, "X-Real-IP", ip, NULL);
+      g_assert_cmpuint (r->status, ==, i < 10 ? 401 : 429);
+      test_reply_free (r);
+    }
+
+  test_server_free (own);
+  test_server_free (plain);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -645,6 +684,7 @@ main (int    argc,
   g_test_add_func ("/server/bad-input", test_bad_input);
   g_test_add_func ("/server/routes", test_routes);
   g_test_add_func ("/server/throttle", test_throttle);
+  g_test_add_func ("/server/throttle-behind-proxy", test_throttle_behind_proxy);
   status = g_test_run ();
 
   g_object_unref (session);
