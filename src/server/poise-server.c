@@ -30,6 +30,7 @@
 #define DEFAULT_LIMIT  100
 #define MAX_LIMIT      1000
 #define LISTEN_BACKLOG 1024
+#define FEED_CACHE_MAX 256
 /* How long a rejected oversized upload is drained before we hang up. */
 #define DRAIN_TIMEOUT_US (2 * G_USEC_PER_SEC)
 
@@ -43,6 +44,10 @@ struct _PoiseServer
   PoiseAuthThrottle  *throttle;
   gboolean            trust_proxy;
   gboolean            stopped;
+
+  /* "since:limit" → the feed's answer, until the next commit.  Clients
+   * that were poked together ask for the same page. */
+  GHashTable         *feed_cache;
 };
 
 G_DEFINE_FINAL_TYPE (PoiseServer, poise_server, G_TYPE_OBJECT)
@@ -435,7 +440,9 @@ handle_changes (PoiseServer       *self,
                 GHashTable        *query)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *cache_key = NULL;
   guint64 since, limit;
+  GBytes *cached;
   char *body;
 
   if (!parse_number (query ? g_hash_table_lookup (query, "since") : NULL,
@@ -451,13 +458,25 @@ handle_changes (PoiseServer       *self,
       return;
     }
 
-  if ((body = poise_server_storage_get_changes (self->storage, since, limit, &error)) == NULL)
+  cache_key = g_strdup_printf ("%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT, since, limit);
+  if ((cached = g_hash_table_lookup (self->feed_cache, cache_key)) == NULL)
     {
-      g_warning ("%s", error->message);
-      respond_error (msg, 500, "internal_error", "The changes could not be read");
-      return;
+      if ((body = poise_server_storage_get_changes (self->storage, since, limit, &error)) == NULL)
+        {
+          g_warning ("%s", error->message);
+          respond_error (msg, 500, "internal_error", "The changes could not be read");
+          return;
+        }
+      if (g_hash_table_size (self->feed_cache) >= FEED_CACHE_MAX)
+        g_hash_table_remove_all (self->feed_cache);
+      cached = g_bytes_new_take (body, strlen (body));
+      g_hash_table_insert (self->feed_cache, g_steal_pointer (&cache_key), cached);
     }
-  respond (msg, 200, body);
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Content-Type", "application/json");
+  soup_message_body_append_bytes (soup_server_message_get_response_body (msg), cached);
 }
 
 static void
@@ -490,6 +509,9 @@ write_done_cb (const PoiseServerWriteResult *result,
 {
   PendingWrite *pending = user_data;
 
+  /* Before the client hears of its write, the feed must show it. */
+  if (result->seq > 0)
+    g_hash_table_remove_all (pending->self->feed_cache);
   if (result->rev > 0)
     set_etag (pending->msg, result->rev);
   respond (pending->msg, result->status, g_strdup (result->body));
@@ -696,6 +718,7 @@ committed_cb (gint64   last_seq,
 {
   PoiseServer *self = user_data;
 
+  g_hash_table_remove_all (self->feed_cache);
   if (!self->stopped)
     poise_live_hub_poke (self->hub, last_seq);
 }
@@ -712,6 +735,7 @@ poise_server_dispose (GObject *object)
   g_clear_object (&self->soup);
   g_clear_object (&self->throttle);
   g_clear_object (&self->storage);
+  g_clear_pointer (&self->feed_cache, g_hash_table_unref);
 
   G_OBJECT_CLASS (poise_server_parent_class)->dispose (object);
 }
@@ -727,6 +751,8 @@ poise_server_init (PoiseServer *self)
 {
   self->hub = poise_live_hub_new ();
   self->throttle = poise_auth_throttle_new ();
+  self->feed_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) g_bytes_unref);
 }
 
 /* Public API */

@@ -315,6 +315,9 @@ test_changes_feed (void)
       g_assert_cmpuint (r->status, ==, 201);
     }
 
+  /* The same query as before the writes: a cached answer must not hide them. */
+  g_assert_cmpint (last_seq (), ==, since + 3);
+
   page1 = get (alice, page1_path);
   g_assert_cmpuint (page1->status, ==, 200);
   list = json_object_get_array_member (json_node_get_object (page1->json), "changes");
