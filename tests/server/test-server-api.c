@@ -487,6 +487,55 @@ test_too_large (void)
   g_assert_nonnull (strstr (answer, "\"payload_too_large\""));
 }
 
+/* A chunked body has no length to check up front: the server counts what
+ * arrives and answers 413 once it passes 1 MiB, while the client still
+ * has more to send. */
+static void
+test_too_large_chunked (void)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = test_uuid ();
+  g_autofree char *head = NULL;
+  g_autofree char *chunk = NULL;
+  GOutputStream *out;
+  char answer[512] = { 0 };
+  gsize got = 0;
+  gssize n;
+
+  g_socket_client_set_timeout (client, 5);
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", server->port, NULL, &error);
+  g_assert_no_error (error);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  head = g_strdup_printf ("PUT /api/v1/notes/%s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          "Authorization: Bearer %s\r\nIf-None-Match: *\r\n"
+                          "Idempotency-Key: %s\r\nTransfer-Encoding: chunked\r\n\r\n",
+                          uuid, alice, uuid);
+  g_output_stream_write_all (out, head, strlen (head), NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  /* 1.25 MiB in 64 KiB chunks, never the terminating chunk. */
+  chunk = g_malloc (64 * 1024);
+  memset (chunk, ' ', 64 * 1024);
+  for (guint i = 0; i < 20 && error == NULL; i++)
+    {
+      g_output_stream_write_all (out, "10000\r\n", 7, NULL, NULL, &error);
+      if (error == NULL)
+        g_output_stream_write_all (out, chunk, 64 * 1024, NULL, NULL, &error);
+      if (error == NULL)
+        g_output_stream_write_all (out, "\r\n", 2, NULL, NULL, &error);
+    }
+  /* The server may already have stopped reading. */
+  g_clear_error (&error);
+
+  while (got < sizeof answer - 1 &&
+         (n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)),
+                                   answer + got, sizeof answer - 1 - got, NULL, &error)) > 0)
+    got += n;
+  g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 413 "));
+}
+
 static void
 test_bad_input (void)
 {
@@ -547,6 +596,7 @@ test_bad_input (void)
   test_reply_free (r);
 
   test_too_large ();
+  test_too_large_chunked ();
 
   /* Only the one valid write got in: nothing from a rejected request. */
   g_assert_cmpint (last_seq (), ==, before + 1);
