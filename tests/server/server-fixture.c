@@ -33,8 +33,12 @@ test_server_start (const char *dir)
 
 TestServer *
 test_server_start_with (const char *dir,
-                        const char *option)
+                        ...)
 {
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *option;
+  const char *scheme;
+  va_list args;
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) out = NULL;
@@ -45,21 +49,37 @@ test_server_start_with (const char *dir,
   server->dir = dir != NULL ? g_strdup (dir) : g_dir_make_tmp ("poise-server-XXXXXX", &error);
   g_assert_no_error (error);
   server->db = g_build_filename (server->dir, "server.db", NULL);
+  g_ptr_array_add (argv, (char *) server_binary ());
+  g_ptr_array_add (argv, "serve");
+  g_ptr_array_add (argv, "--db");
+  g_ptr_array_add (argv, server->db);
+  g_ptr_array_add (argv, "--port");
+  g_ptr_array_add (argv, "0");
+  va_start (args, dir);
+  while ((option = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) option);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  server->process = g_subprocess_launcher_spawn (launcher, &error,
-                                                 server_binary (), "serve", "--db", server->db,
-                                                 "--port", "0", option, NULL);
+  server->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
 
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
   line = g_data_input_stream_read_line (out, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+  if (g_str_has_prefix (line, "listening on https://127.0.0.1:"))
+    scheme = "https";
+  else
+    {
+      g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+      scheme = "http";
+    }
   port = strrchr (line, ':') + 1;
   server->port = atoi (port);
   g_assert_cmpuint (server->port, >, 0);
-  server->base = g_strdup_printf ("http://127.0.0.1:%u/api/v1", server->port);
+  server->base = g_strdup_printf ("%s://127.0.0.1:%u/api/v1", scheme, server->port);
   return server;
 }
 

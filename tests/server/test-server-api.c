@@ -5,6 +5,7 @@
  */
 #include "server-fixture.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 static TestServer *server;
@@ -676,7 +677,7 @@ test_throttle (void)
 static void
 test_throttle_behind_proxy (void)
 {
-  TestServer *own = test_server_start_with (NULL, "--trust-proxy");
+  TestServer *own = test_server_start_with (NULL, "--trust-proxy", NULL);
   TestServer *plain = test_server_start (NULL);
   g_autofree char *token = test_server_add_user (own, "erin", "agent");
   g_autofree char *me = test_url (own, "/me");
@@ -710,6 +711,57 @@ test_throttle_behind_proxy (void)
   test_server_free (plain);
 }
 
+/* --tls-cert/--tls-key: https with the given certificate. */
+static void
+test_tls (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("poise-tls-XXXXXX", NULL);
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  g_autoptr(GSubprocess) openssl = NULL;
+  g_autoptr(GTlsDatabase) anchors = NULL;
+  g_autoptr(SoupSession) tls_session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *health = NULL;
+  g_autofree char *me = NULL;
+  g_autofree char *token = NULL;
+  TestServer *own;
+  TestReply *r;
+
+  openssl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                              "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                              "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
+                              "-addext", "subjectAltName=IP:127.0.0.1", NULL);
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is not available to make a certificate");
+      g_rmdir (dir);
+      return;
+    }
+  g_assert_true (g_subprocess_wait_check (openssl, NULL, &error));
+
+  own = test_server_start_with (NULL, "--tls-cert", cert, "--tls-key", key, NULL);
+  g_assert_true (g_str_has_prefix (own->base, "https://"));
+  token = test_server_add_user (own, "erin", "agent");
+  anchors = g_tls_file_database_new (cert, &error);
+  g_assert_no_error (error);
+  tls_session = soup_session_new_with_options ("tls-database", anchors, NULL);
+
+  health = test_url (own, "/health");
+  r = test_request (tls_session, "GET", health, NULL, NULL, NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  test_reply_free (r);
+  me = test_url (own, "/me");
+  r = test_request (tls_session, "GET", me, token, NULL, NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  test_reply_free (r);
+
+  test_server_free (own);
+  g_remove (cert);
+  g_remove (key);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -738,6 +790,7 @@ main (int    argc,
   g_test_add_func ("/server/routes", test_routes);
   g_test_add_func ("/server/throttle", test_throttle);
   g_test_add_func ("/server/throttle-behind-proxy", test_throttle_behind_proxy);
+  g_test_add_func ("/server/tls", test_tls);
   status = g_test_run ();
 
   g_object_unref (session);
