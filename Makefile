@@ -7,7 +7,8 @@
 #                suites again under ASan+UBSan, then each fuzz target briefly;
 #                ends "N passed, N failed"
 #   make fuzz    each libFuzzer target for FUZZ_SECONDS (default 300) each
-#   make bench   the benchmarks (bench-library, bench-store, bench-follow-ups.sh, bench-launch.sh)
+#   make bench   the benchmarks (bench-library, bench-store, bench-follow-ups.sh, bench-launch.sh,
+#                bench-server.sh)
 #   make update-po  regenerate the template and merge it into po/*.po
 #   make clean   remove build/
 
@@ -31,8 +32,9 @@ DEPS = \
 	python3-gi gir1.2-atspi-2.0 imagemagick xdotool \
 	clang libclang-rt-14-dev
 
-# Only the benchmarks and the screenshot script need these (xwininfo).
-BENCH_DEPS = x11-utils
+# Only the benchmarks and the screenshot script need these (xwininfo;
+# wrk and nginx for bench-server.sh's load and its reference).
+BENCH_DEPS = x11-utils wrk nginx-light
 
 .PHONY: all deps bench-deps build asan-build fuzz-build run test fuzz bench screenshots update-po clean
 
@@ -117,6 +119,7 @@ bench: deps bench-deps build
 	BUILDDIR=$(BUILDDIR) .ci/test-env.sh $(BUILDDIR)/bench/bench-store
 	BUILDDIR=$(BUILDDIR) .ci/test-env.sh bench/bench-follow-ups.sh
 	BUILDDIR=$(BUILDDIR) .ci/test-env.sh bench/bench-launch.sh
+	BUILDDIR=$(BUILDDIR) .ci/test-env.sh bench/bench-server.sh
 
 screenshots: deps bench-deps build
 	BUILDDIR=$(BUILDDIR) bench/screenshots.sh
