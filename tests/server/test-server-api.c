@@ -297,7 +297,7 @@ static void
 test_changes_feed (void)
 {
   gint64 since = last_seq ();
-  g_autofree char *ids[3];
+  g_auto(GStrv) ids = g_new0 (char *, 4);
   g_autofree char *page1_path = g_strdup_printf ("/changes?since=%" G_GINT64_FORMAT "&limit=2", since);
   g_autofree char *page2_path = NULL;
   g_autoptr(TestReply) page1 = NULL;
