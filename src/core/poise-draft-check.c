@@ -564,6 +564,54 @@ char_offset (Check *check,
   return check->char_cursor;
 }
 
+/* Could a date start with this word: a number, or a month ("May 12")? */
+static gboolean
+may_start_time (const Check      *check,
+                const PoiseToken *token)
+{
+  static const char * const months[] = {
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", NULL,
+  };
+  const char *stem = check->tokens->buf->str + token->stem;
+
+  if (g_ascii_isdigit (check->draft[token->byte_start]))
+    return TRUE;
+  for (guint i = 0; months[i] != NULL; i++)
+    if (strncmp (stem, months[i], 3) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Runs the regex only where a date can start, anchored: scanning the whole
+ * draft cost more than everything else in a check together. */
+static void
+find_numeric_times (Check *check)
+{
+  guint covered_until = 0;
+
+  for (guint i = 0; i < check->tokens->tokens->len; i++)
+    {
+      const PoiseToken *token = _poise_tokens_get (check->tokens, i);
+      g_autoptr(GMatchInfo) match = NULL;
+      int start, end;
+      guint char_start, char_end;
+
+      if (token->byte_start < covered_until || !may_start_time (check, token))
+        continue;
+
+      if (!g_regex_match_full (check->self->time_regex, check->draft, -1, token->byte_start,
+                               G_REGEX_MATCH_ANCHORED, &match, NULL))
+        continue;
+
+      /* In this order: char_offset() only walks forward cheaply. */
+      g_match_info_fetch_pos (match, 0, &start, &end);
+      char_start = char_offset (check, start);
+      char_end = char_offset (check, end);
+      add_time (check, start, end, char_start, char_end);
+      covered_until = end;
+    }
+}
+
 static int
 compare_times (gconstpointer a,
                gconstpointer b)
@@ -607,7 +655,6 @@ poise_draft_checker_check (PoiseDraftChecker *self,
                            const char        *draft)
 {
   g_autoptr(PoiseTokens) tokens = NULL;
-  g_autoptr(GMatchInfo) match = NULL;
   PoiseDraftReport *report;
   Check check = { 0 };
   gboolean has_time;
@@ -634,15 +681,7 @@ poise_draft_checker_check (PoiseDraftChecker *self,
 
   /* GRegex needs valid UTF-8; a text buffer always gives it. */
   if (g_utf8_validate (draft, -1, NULL))
-    g_regex_match (self->time_regex, draft, 0, &match);
-  while (match != NULL && g_match_info_matches (match))
-    {
-      int start, end;
-
-      g_match_info_fetch_pos (match, 0, &start, &end);
-      add_time (&check, start, end, char_offset (&check, start), char_offset (&check, end));
-      g_match_info_next (match, NULL);
-    }
+    find_numeric_times (&check);
   g_ptr_array_sort (report->times, compare_times);
   drop_nested_times (report->times);
 
