@@ -82,7 +82,7 @@ test: deps build
 bench: deps bench-deps build
 	BUILDDIR=$(BUILDDIR) .ci/test-env.sh $(BUILDDIR)/bench/bench-library
 	BUILDDIR=$(BUILDDIR) .ci/test-env.sh $(BUILDDIR)/bench/bench-store
-	BUILDDIR=$(BUILDDIR) .ci/test-env.sh $(BUILDDIR)/bench/bench-coaching tests/data/suggest-labelled.tsv tests/data/suggest-heldout.tsv
+	BUILDDIR=$(BUILDDIR) .ci/test-env.sh $(BUILDDIR)/bench/bench-coaching tests/data/suggest-labelled.tsv tests/data/suggest-heldout.tsv tests/data/suggest-fresh.tsv
 	BUILDDIR=$(BUILDDIR) .ci/test-env.sh bench/bench-follow-ups.sh
 	BUILDDIR=$(BUILDDIR) .ci/test-env.sh bench/bench-launch.sh
 
