@@ -7,6 +7,8 @@
  * commands (pull, validate, push, history, rollback, diff) are added to
  * the same table and use --server.
  */
+#define G_LOG_DOMAIN "poise-admin"
+
 #include "config.h"
 
 #include <glib/gi18n.h>

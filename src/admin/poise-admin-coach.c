@@ -6,6 +6,8 @@
  * message would suggest, and how a whole labelled file fares, with the
  * very engine the app uses.
  */
+#define G_LOG_DOMAIN "poise-admin"
+
 #include "config.h"
 
 #include <glib/gi18n.h>

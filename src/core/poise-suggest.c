@@ -439,6 +439,27 @@ make_suggestion (const Candidate   *candidate,
 }
 
 static void
+add_other_languages (PoiseSuggester    *self,
+                     PoiseScenario     *scenario,
+                     PoisePatternFlags  flags)
+{
+  const char * const *langs = poise_library_get_languages (self->library);
+
+  for (guint l = 0; langs[l] != NULL; l++)
+    {
+      const char * const *triggers;
+
+      if (strcmp (langs[l], self->lang) == 0)
+        continue;
+
+      triggers = poise_scenario_get_triggers (scenario, langs[l]);
+      for (guint t = 0; triggers[t] != NULL; t++)
+        _poise_pattern_set_add (self->triggers, triggers[t], flags,
+                                GUINT_TO_POINTER (self->scenarios->len));
+    }
+}
+
+static void
 poise_suggester_constructed (GObject *object)
 {
   PoiseSuggester *self = (PoiseSuggester *) object;
@@ -467,6 +488,12 @@ poise_suggester_constructed (GObject *object)
       for (guint t = 0; triggers[t] != NULL; t++)
         _poise_pattern_set_add (self->triggers, triggers[t], flags,
                                 GUINT_TO_POINTER (self->scenarios->len));
+
+      /* A threat must not go unnoticed because the customer wrote in
+       * another language than the agent's scripts: safety triggers of
+       * every language count. */
+      if (poise_scenario_get_safety (scenario))
+        add_other_languages (self, scenario, flags);
     }
 
   if (g_strcmp0 (self->lang, "de") == 0)

@@ -135,6 +135,7 @@ test_matches (void)
                   g_assert_cmpuint (match->start, ==, 12);
                   g_assert_cmpuint (match->end, ==, 26);
                   g_assert_cmpuint (match->byte_start, ==, 16);
+                  g_assert_true (match->partial);
                   found = TRUE;
                 }
             }
@@ -175,6 +176,11 @@ test_threat_first (void)
                 "Sendungsverfolgung tot. Ich weiß, wo Ihr Lager ist.", "threat");
   assert_first ("en", "The refund is late and honestly I want to kill myself", "self-harm");
   assert_first ("de", "Die Erstattung fehlt, ich will nicht mehr leben.", "self-harm");
+
+  /* Safety triggers of every language count: the customer may not write
+   * in the agent's script language. */
+  assert_first ("en", "Where is my parcel? Ich weiß, wo Ihr Lager ist.", "threat");
+  assert_first ("de", "Wo ist mein Paket? I know where you live.", "threat");
 
   /* Threat words inside other words do not count. */
   g_clear_object (&ranked);
