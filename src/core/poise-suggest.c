@@ -633,6 +633,8 @@ poise_suggester_rank (PoiseSuggester *self,
   g_return_val_if_fail (POISE_IS_SUGGESTER (self), NULL);
   g_return_val_if_fail (message != NULL, NULL);
 
+  /* Offsets are into @message, so invalid UTF-8 is only tolerated by the
+   * tokenizer, never repaired. */
   store = g_list_store_new (POISE_TYPE_SUGGESTION);
   tokens = _poise_tokens_new (message, self->lang);
   candidates = score_message (self, tokens);
@@ -718,10 +720,15 @@ poise_suggester_estimate_heat (PoiseSuggester *self,
 {
   g_autoptr(PoiseTokens) tokens = NULL;
   g_autoptr(GArray) candidates = NULL;
+  g_autofree char *valid = NULL;
   PoiseHeat heat = { 0, POISE_HEAT_CALM, POISE_HEAT_REASON_NONE };
 
   g_return_val_if_fail (POISE_IS_SUGGESTER (self), NULL);
   g_return_val_if_fail (message != NULL, NULL);
+
+  /* The capitals count walks characters: never past a broken one. */
+  if (!g_utf8_validate (message, -1, NULL))
+    message = valid = g_utf8_make_valid (message, -1);
 
   tokens = _poise_tokens_new (message, self->lang);
   _poise_pattern_set_scan (self->heat_cues, tokens, heat_cue_found, &heat.reasons);

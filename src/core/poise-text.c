@@ -320,6 +320,8 @@ _poise_tokens_new (const char *text,
       const char *next = (guchar) *p < 0x80 ? p + 1 : g_utf8_next_char (p);
       gboolean letter;
 
+      /* A broken byte is one non-letter character: never skip past the
+       * end of the text. */
       if (c == (gunichar) -1 || c == (gunichar) -2)
         {
           c = 0xFFFD;

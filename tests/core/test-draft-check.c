@@ -219,6 +219,15 @@ test_times (void)
 }
 
 static void
+test_invalid_utf8 (void)
+{
+  g_autoptr(PoiseDraftReport) report = check ("en", NULL, "Calm down \x80 by 3 pm \xc3");
+
+  /* Phrases are still found; the regex part is skipped on broken text. */
+  g_assert_nonnull (find_issue (report, "Calm down"));
+}
+
+static void
 test_old_library (void)
 {
   g_autofree char *path = g_test_build_filename (G_TEST_DIST, "tests", "data",
@@ -288,6 +297,7 @@ main (int   argc,
   g_test_add_func ("/draft-check/steps/en", test_steps_en);
   g_test_add_func ("/draft-check/steps/de", test_steps_de);
   g_test_add_func ("/draft-check/times", test_times);
+  g_test_add_func ("/draft-check/invalid-utf8", test_invalid_utf8);
   g_test_add_func ("/draft-check/old-library", test_old_library);
   g_test_add_func ("/draft-check/bad-cues", test_bad_cues);
 

@@ -236,6 +236,21 @@ test_heat (void)
 }
 
 static void
+test_invalid_utf8 (void)
+{
+  g_autoptr(PoiseSuggester) suggester = poise_suggester_new (library, "de");
+  g_autoptr(GListModel) ranked = NULL;
+  g_autoptr(PoiseHeat) heat = NULL;
+  /* A truncated "ä" at the very end, and a stray continuation byte. */
+  const char message[] = "Paket KAPUTT \x80 und VERSP\xc3";
+
+  ranked = poise_suggester_rank (suggester, message, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (ranked), >=, 1);
+  heat = poise_suggester_estimate_heat (suggester, message);
+  g_assert_cmpuint (heat->score, <=, 100);
+}
+
+static void
 test_detect_language (void)
 {
   g_assert_cmpstr (poise_detect_language ("Wo ist mein Paket? Ich warte schon seit Tagen."), ==, "de");
@@ -305,6 +320,7 @@ main (int   argc,
   g_test_add_func ("/suggest/matches", test_matches);
   g_test_add_func ("/suggest/threat-first", test_threat_first);
   g_test_add_func ("/suggest/heat", test_heat);
+  g_test_add_func ("/suggest/invalid-utf8", test_invalid_utf8);
   g_test_add_func ("/suggest/detect-language", test_detect_language);
   g_test_add_func ("/suggest/labelled", test_labelled);
   g_test_add_func ("/suggest/evaluate-errors", test_evaluate_errors);
