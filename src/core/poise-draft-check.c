@@ -241,7 +241,7 @@ add_avoid_phrase (PoiseDraftChecker *self,
 
   g_ptr_array_add (self->avoid, g_object_ref (phrase));
   data = GUINT_TO_POINTER (self->avoid->len);
-  _poise_pattern_set_add (self->avoid_set, text, POISE_PATTERN_DEFAULT, data);
+  _poise_pattern_set_add (self->avoid_set, text, POISE_PATTERN_WINDOWS, data);
 
   space = strchr (text, ' ');
   if (space != NULL && strchr (space + 1, ' ') != NULL)
@@ -253,7 +253,7 @@ add_avoid_phrase (PoiseDraftChecker *self,
           char *rest = g_strdup (space + 1);
 
           g_ptr_array_add (self->avoid_texts, rest);
-          _poise_pattern_set_add (self->avoid_set, rest, POISE_PATTERN_DEFAULT, data);
+          _poise_pattern_set_add (self->avoid_set, rest, POISE_PATTERN_WINDOWS, data);
         }
     }
 }
@@ -468,14 +468,25 @@ avoid_found (const PoisePattern *pattern,
   const PoiseToken *b = _poise_tokens_get (check->tokens, last);
   PoiseDraftIssue *issue;
 
-  /* The phrase and its subject-less form can both match: keep one. */
-  if (check->report->issues->len > 0)
+  /* The phrase, its subject-less form and its windows can all match at
+   * once: one issue covers them all. */
+  for (guint i = check->report->issues->len; i > 0; i--)
     {
-      PoiseDraftIssue *prev = g_ptr_array_index (check->report->issues,
-                                                 check->report->issues->len - 1);
+      PoiseDraftIssue *prev = g_ptr_array_index (check->report->issues, i - 1);
 
-      if (prev->phrase == phrase && a->char_start < prev->end)
-        return;
+      if (prev->end < a->char_start)
+        break;
+      if (prev->phrase != phrase)
+        continue;
+
+      if (b->char_end > prev->end)
+        {
+          g_free (prev->text);
+          prev->text = g_strndup (check->draft + prev->byte_start, b->byte_end - prev->byte_start);
+          prev->end = b->char_end;
+          prev->byte_end = b->byte_end;
+        }
+      return;
     }
 
   issue = g_new0 (PoiseDraftIssue, 1);

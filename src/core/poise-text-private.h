@@ -55,7 +55,14 @@ typedef enum {
   /* Never match inside a longer word (threat words: "Messer" in
    * "Messergebnis" must not put the threat scenario first). */
   POISE_PATTERN_WHOLE_WORDS = 1 << 0,
+  /* A phrase longer than POISE_PATTERN_WINDOW words also matches by any
+   * that many consecutive words of it: a draft seldom repeats a whole
+   * sentence to avoid word for word. Matches of one phrase overlap; the
+   * caller merges them. */
+  POISE_PATTERN_WINDOWS     = 1 << 1,
 } PoisePatternFlags;
+
+#define POISE_PATTERN_WINDOW 5
 
 typedef struct {
   char              **stems;   /* the phrase's words that are not filler */

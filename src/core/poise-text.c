@@ -441,33 +441,21 @@ _poise_pattern_set_free (PoisePatternSet *self)
   g_free (self);
 }
 
-void
-_poise_pattern_set_add (PoisePatternSet   *self,
-                        const char        *text,
-                        PoisePatternFlags  flags,
-                        gpointer           data)
+static void
+add_stems (PoisePatternSet    *self,
+           const char * const *stems,
+           guint               n_stems,
+           const char         *text,
+           PoisePatternFlags   flags,
+           gpointer            data)
 {
-  g_autoptr(PoiseTokens) tokens = _poise_tokens_new (text, self->lang);
-  g_autoptr(GPtrArray) stems = g_ptr_array_new ();
-  PoisePattern *pattern;
+  PoisePattern *pattern = g_new0 (PoisePattern, 1);
   GPtrArray *bucket;
-  gboolean all_stop = TRUE;
 
-  for (guint i = 0; i < tokens->tokens->len; i++)
-    all_stop &= _poise_tokens_get (tokens, i)->stop;
-
-  /* A phrase made only of filler words keeps them. */
-  for (guint i = 0; i < tokens->tokens->len; i++)
-    if (all_stop || !_poise_tokens_get (tokens, i)->stop)
-      g_ptr_array_add (stems, g_strdup (_poise_tokens_get_stem (tokens, i)));
-
-  if (stems->len == 0)
-    return;
-
-  pattern = g_new0 (PoisePattern, 1);
-  pattern->n_stems = stems->len;
-  g_ptr_array_add (stems, NULL);
-  pattern->stems = (char **) g_ptr_array_free (g_steal_pointer (&stems), FALSE);
+  pattern->n_stems = n_stems;
+  pattern->stems = g_new0 (char *, n_stems + 1);
+  for (guint i = 0; i < n_stems; i++)
+    pattern->stems[i] = g_strdup (stems[i]);
   pattern->flags = flags;
   pattern->text = text;
   pattern->data = data;
@@ -485,6 +473,38 @@ _poise_pattern_set_add (PoisePatternSet   *self,
       (flags & POISE_PATTERN_WHOLE_WORDS) == 0 &&
       strlen (pattern->stems[0]) >= MIN_COMPOUND_LENGTH)
     g_ptr_array_add (self->inner, pattern);
+}
+
+void
+_poise_pattern_set_add (PoisePatternSet   *self,
+                        const char        *text,
+                        PoisePatternFlags  flags,
+                        gpointer           data)
+{
+  g_autoptr(PoiseTokens) tokens = _poise_tokens_new (text, self->lang);
+  g_autoptr(GPtrArray) stems = g_ptr_array_new ();
+  gboolean all_stop = TRUE;
+
+  for (guint i = 0; i < tokens->tokens->len; i++)
+    all_stop &= _poise_tokens_get (tokens, i)->stop;
+
+  /* A phrase made only of filler words keeps them. */
+  for (guint i = 0; i < tokens->tokens->len; i++)
+    if (all_stop || !_poise_tokens_get (tokens, i)->stop)
+      g_ptr_array_add (stems, (gpointer) _poise_tokens_get_stem (tokens, i));
+
+  if (stems->len == 0)
+    return;
+
+  if ((flags & POISE_PATTERN_WINDOWS) == 0 || stems->len <= POISE_PATTERN_WINDOW)
+    {
+      add_stems (self, (const char * const *) stems->pdata, stems->len, text, flags, data);
+      return;
+    }
+
+  for (guint i = 0; i + POISE_PATTERN_WINDOW <= stems->len; i++)
+    add_stems (self, (const char * const *) stems->pdata + i, POISE_PATTERN_WINDOW,
+               text, flags, data);
 }
 
 /* Returns the index of the phrase's last word in @tokens, or -1. */

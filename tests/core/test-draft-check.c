@@ -111,6 +111,26 @@ test_avoid_de (void)
 }
 
 static void
+test_avoid_long (void)
+{
+  g_autoptr(PoiseDraftReport) part = check ("en", NULL, "Sadly the consignment is pending "
+                                            "carrier handover today.");
+  g_autoptr(PoiseDraftReport) whole = check ("en", NULL, "Your consignment is pending "
+                                             "carrier handover at fulfilment.");
+  const PoiseDraftIssue *issue;
+
+  /* Five words in a row of a long phrase are enough… */
+  issue = find_issue (part, "consignment is pending carrier handover");
+  g_assert_nonnull (issue);
+  g_assert_cmpint (issue->kind, ==, POISE_AVOID_JARGON);
+  g_assert_cmpstr (issue->instead, ==, "Your parcel hasn’t left our warehouse yet.");
+
+  /* …and the whole phrase is one issue, not one per window. */
+  g_assert_nonnull (find_issue (whole, "Your consignment is pending carrier handover at fulfilment"));
+  g_assert_cmpuint (poise_draft_report_get_issues (whole)->len, ==, 1);
+}
+
+static void
 test_avoid_scenario (void)
 {
   const char *draft = "Da ist der Paketdienst schuld, nicht wir.";
@@ -293,6 +313,7 @@ main (int   argc,
 
   g_test_add_func ("/draft-check/avoid/en", test_avoid_en);
   g_test_add_func ("/draft-check/avoid/de", test_avoid_de);
+  g_test_add_func ("/draft-check/avoid/long", test_avoid_long);
   g_test_add_func ("/draft-check/avoid/scenario", test_avoid_scenario);
   g_test_add_func ("/draft-check/steps/en", test_steps_en);
   g_test_add_func ("/draft-check/steps/de", test_steps_de);
