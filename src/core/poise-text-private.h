@@ -75,8 +75,9 @@ typedef struct {
 typedef struct _PoisePatternSet PoisePatternSet;
 
 /* A precompiled set of phrases in @lang. @compounds lets a one-word phrase
- * of at least 4 letters match inside a longer word ("Paket" in
- * "Paketlieferung"); @max_gap is how many other words may stand between
+ * of at least 4 letters match inside a longer German word ("Paket" in
+ * "Paketlieferung") or at the start of a longer English one ("late" in
+ * "lately"); @max_gap is how many other words may stand between
  * two words of a phrase ("has still not arrived" for "has not arrived"). */
 PoisePatternSet *_poise_pattern_set_new  (const char *lang,
                                           gboolean    compounds,

@@ -24,6 +24,7 @@
 struct _PoisePatternSet
 {
   char       *lang;
+  gboolean    german;
   gboolean    compounds;
   guint       max_gap;
   GHashTable *by_first;    /* first stem → GPtrArray of PoisePattern */
@@ -419,6 +420,7 @@ _poise_pattern_set_new (const char *lang,
   PoisePatternSet *self = g_new0 (PoisePatternSet, 1);
 
   self->lang = g_strdup (lang);
+  self->german = g_strcmp0 (lang, "de") == 0;
   self->compounds = compounds;
   self->max_gap = max_gap;
   self->by_first = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
@@ -539,6 +541,21 @@ match_rest (PoisePatternSet    *self,
   return (int) at;
 }
 
+/* German compounds hold a trigger anywhere ("Paketlieferung",
+ * "Lieferverspätung"). English words only grow by a short ending
+ * ("lately"): a substring would find "rust" in "trust" and "dent" in
+ * "student", a long ending "dead" in "deadline". */
+static gboolean
+is_inside (PoisePatternSet *self,
+           const char      *word,
+           const char      *trigger)
+{
+  if (self->german)
+    return strstr (word, trigger) != NULL;
+
+  return g_str_has_prefix (word, trigger) && strlen (word) - strlen (trigger) <= 2;
+}
+
 void
 _poise_pattern_set_scan (PoisePatternSet   *self,
                          const PoiseTokens *tokens,
@@ -559,13 +576,12 @@ _poise_pattern_set_scan (PoisePatternSet   *self,
             func (pattern, i, last, FALSE, user_data);
         }
 
-      /* "Paketlieferung" holds "paket"; the word itself was looked up above. */
       if (strlen (stem) > MIN_COMPOUND_LENGTH)
         for (guint k = 0; k < self->inner->len; k++)
           {
             const PoisePattern *pattern = g_ptr_array_index (self->inner, k);
 
-            if (strcmp (stem, pattern->stems[0]) != 0 && strstr (stem, pattern->stems[0]) != NULL)
+            if (strcmp (stem, pattern->stems[0]) != 0 && is_inside (self, stem, pattern->stems[0]))
               func (pattern, i, i, TRUE, user_data);
           }
     }

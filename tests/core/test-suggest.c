@@ -106,6 +106,29 @@ test_english_variants (void)
 }
 
 static void
+test_no_false_parts (void)
+{
+  g_autoptr(PoiseSuggester) suggester = poise_suggester_new (library, "en");
+  /* "dent", "rust", "dead" and "hole" are damaged-item triggers. */
+  const char *messages[] = {
+    "The student had an accident", "I trust you", "The deadline is near",
+    "the whole team", NULL,
+  };
+
+  for (guint i = 0; messages[i] != NULL; i++)
+    {
+      g_autoptr(GListModel) ranked = poise_suggester_rank (suggester, messages[i], 0);
+
+      for (guint k = 0; k < g_list_model_get_n_items (ranked); k++)
+        {
+          g_autoptr(PoiseSuggestion) s = g_list_model_get_item (ranked, k);
+          g_test_message ("“%s” → %s", messages[i], poise_suggestion_get_scenario_id (s));
+          g_assert_cmpstr (poise_suggestion_get_scenario_id (s), !=, "damaged-item");
+        }
+    }
+}
+
+static void
 test_matches (void)
 {
   g_autoptr(PoiseSuggester) suggester = poise_suggester_new (library, "de");
@@ -318,6 +341,7 @@ main (int   argc,
   g_test_add_func ("/suggest/german-inflection", test_german_inflection);
   g_test_add_func ("/suggest/english-variants", test_english_variants);
   g_test_add_func ("/suggest/matches", test_matches);
+  g_test_add_func ("/suggest/no-false-parts", test_no_false_parts);
   g_test_add_func ("/suggest/threat-first", test_threat_first);
   g_test_add_func ("/suggest/heat", test_heat);
   g_test_add_func ("/suggest/invalid-utf8", test_invalid_utf8);
