@@ -108,11 +108,17 @@ read_stdin (GError **error)
 }
 
 static GOptionContext *
-command_context (const char   *parameters,
+command_context (const char   *command,
+                 const char   *parameters,
                  const char   *summary,
                  GOptionEntry *entries)
 {
-  GOptionContext *context = g_option_context_new (parameters);
+  g_autofree char *prgname = g_strconcat ("poise-admin ", command, NULL);
+  GOptionContext *context;
+
+  /* --help shows "Usage: poise-admin suggest …". */
+  g_set_prgname (prgname);
+  context = g_option_context_new (parameters);
 
   g_option_context_set_summary (context, summary);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -146,7 +152,7 @@ poise_admin_suggest (const PoiseAdminOptions *options,
   g_autofree char *reasons = NULL;
   const char *lang;
 
-  context = command_context (NULL, _("Reads a customer message on standard input and "
+  context = command_context ("suggest", NULL, _("Reads a customer message on standard input and "
                                      "prints the matching scenarios, best first: id, "
                                      "score and the words that matched."), entries);
   if (!g_option_context_parse (context, &argc, &argv, &error) || argc > 1 || max < 0)
@@ -225,7 +231,7 @@ poise_admin_evaluate (const PoiseAdminOptions *options,
   const char *lang = NULL;
   guint n;
 
-  context = command_context (_("LABELLED.tsv"),
+  context = command_context ("evaluate", _("LABELLED.tsv"),
                              _("Ranks every message of a file of lines "
                                "“expected_scenario_id<TAB>message” and prints how often "
                                "the expected scenario came first and among the first "
