@@ -148,8 +148,9 @@ stem_de (char  *word,
 }
 
 /* "ae", "oe", "ue" as written on keyboards without umlauts become what
- * folding makes of "ä", "ö", "ü". Applied to both sides, so "neue" turning
- * into "neu" is harmless. */
+ * folding makes of "ä", "ö", "ü" ("beschaedigt" = "beschädigt"), except
+ * in "eu" ("neue", "Feuer"). Both sides go through this, so a word such as
+ * "Bauer" becoming "baur" does no harm. */
 static gsize
 fold_umlaut_spellings (char  *word,
                        gsize  len)
@@ -194,7 +195,6 @@ append_folded (GString  *out,
 
 typedef struct {
   PoiseTokens *tokens;
-  const char  *lang;
   gboolean     german;
 } Tokenizer;
 
@@ -303,7 +303,7 @@ _poise_tokens_new (const char *text,
 {
   PoiseTokens *self = g_new0 (PoiseTokens, 1);
   g_autoptr(GString) word = g_string_sized_new (32);
-  Tokenizer tz = { self, lang, g_strcmp0 (lang, "de") == 0 };
+  Tokenizer tz = { self, g_strcmp0 (lang, "de") == 0 };
   const char *p = text;
   guint char_index = 0;
   guint word_byte = 0;
