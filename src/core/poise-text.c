@@ -169,6 +169,63 @@ fold_umlaut_spellings (char  *word,
   return out;
 }
 
+/* Separable verbs put "zu" after their prefix: "aufzuwachen" is
+ * "aufwachen", "zurückzuerstatten" "zurückerstatten". At least four letters
+ * must follow, so "Anzug" and "Aufzug" stay whole. */
+static gsize
+drop_zu_infix (char  *word,
+               gsize  len)
+{
+  static const char * const prefixes[] = {
+    "ab", "an", "auf", "aus", "durch", "ein", "her", "hin", "los", "mit", "nach",
+    "um", "vor", "weg", "weiter", "zuruck", "zurueck", "zusammen", NULL,
+  };
+
+  for (guint i = 0; prefixes[i] != NULL; i++)
+    {
+      gsize n = strlen (prefixes[i]);
+
+      if (len >= n + 2 + 4 && strncmp (word, prefixes[i], n) == 0 &&
+          word[n] == 'z' && word[n + 1] == 'u')
+        {
+          memmove (word + n, word + n + 2, len - n - 2 + 1);
+          return len - 2;
+        }
+    }
+
+  return len;
+}
+
+/* Common irregular English verbs, so "came" meets "come" and "sent" meets
+ * "send". Forms that are also everyday nouns or other verbs ("broke",
+ * "lost", "left") are left out: they would make new, wrong matches. */
+static const struct {
+  const char *form;
+  const char *base;
+} irregular_en[] = {
+  { "came", "come" }, { "sent", "send" }, { "got", "get" }, { "gotten", "get" },
+  { "paid", "pay" }, { "told", "tell" }, { "bought", "buy" }, { "gave", "give" },
+  { "given", "give" }, { "took", "take" }, { "taken", "take" }, { "went", "go" },
+  { "gone", "go" }, { "spoke", "speak" }, { "spoken", "speak" }, { "wrote", "write" },
+  { "written", "write" }, { "rang", "ring" }, { "rung", "ring" }, { "said", "say" },
+  { "fell", "fall" }, { "fallen", "fall" }, { "tore", "tear" }, { "torn", "tear" },
+  { "threw", "throw" }, { "thrown", "throw" }, { "stole", "steal" },
+  { "stolen", "steal" }, { "did", "do" }, { "done", "do" }, { "made", "make" },
+  { "heard", "hear" }, { "understood", "understand" },
+};
+
+/* The word buffer always holds at least 32 bytes, more than any base. */
+static gsize
+base_of_irregular (char  *word,
+                   gsize  len)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (irregular_en); i++)
+    if (strcmp (word, irregular_en[i].form) == 0)
+      return g_strlcpy (word, irregular_en[i].base, 32);
+
+  return len;
+}
+
 /* Appends the folded form of @c: lower case, no accents, ß as ss. */
 static void
 append_folded (GString  *out,
@@ -284,11 +341,16 @@ finish_word (Tokenizer *tz,
 
       if (tz->german)
         {
+          /* Before the umlaut fold, which would take "zuer" for "zür". */
+          len = drop_zu_infix (word, len);
           len = fold_umlaut_spellings (word, len);
           len = stem_de (word, len);
         }
       else
-        len = stem_en (word, len);
+        {
+          len = base_of_irregular (word, len);
+          len = stem_en (word, len);
+        }
 
       push_token (tz, word, len, stop, byte_start, byte_end, char_start, char_end);
     }

@@ -70,6 +70,11 @@ test_stems (void)
     { "en", "hasn't", "hasnt" },
     { "en", "hasn’t", "has not" },
     { "en", "never", "not" },
+    { "en", "came", "come" },
+    { "en", "written", "wrote" },
+    { "de", "aufzuwachen", "aufwachen" },
+    { "de", "zurückzuerstatten", "zurückerstatten" },
+    { "de", "zurueckzuerstatten", "zurückerstatten" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (same); i++)
