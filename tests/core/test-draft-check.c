@@ -248,6 +248,87 @@ test_invalid_utf8 (void)
 }
 
 static void
+assert_range (const char *text,
+              guint       start,
+              guint       end,
+              guint       byte_start,
+              guint       byte_end,
+              const char *expected)
+{
+  g_autofree char *by_chars = NULL;
+  g_autofree char *by_bytes = NULL;
+
+  g_assert_cmpuint (start, <=, end);
+  g_assert_cmpuint (end, <=, g_utf8_strlen (text, -1));
+  g_assert_cmpuint (byte_end, <=, strlen (text));
+  by_chars = g_utf8_substring (text, start, end);
+  by_bytes = g_strndup (text + byte_start, byte_end - byte_start);
+  g_assert_cmpstr (by_chars, ==, by_bytes);
+  if (expected != NULL)
+    g_assert_cmpstr (by_bytes, ==, expected);
+}
+
+/* Random drafts built from pieces of phrases, dates, accents and odd
+ * characters: every range must describe the same text in characters and
+ * bytes, or the UI's text tags would land on the wrong words. */
+static void
+test_ranges_random (void)
+{
+  static const char * const pieces[] = {
+    "calm down", "Beruhigen", "Sie", "sich", "it's not a big deal", "that’s our policy",
+    "12.5.", "3 pm", "14:30", "morgen", "Friday", "Ä", "ß", "é", "👍", "🇩🇪", "\n", "  ",
+    "Straße", "I'll check", "tut mir leid", "Ich kümmere mich", "don't", "n't", "'",
+    "’", "x", "…", "e\xcc\x81", "!!", "?!", "2026-05-12", "within 2 hours",
+  };
+  g_autoptr(PoiseDraftChecker) en = poise_draft_checker_new (library, NULL, "en");
+  g_autoptr(PoiseDraftChecker) de = poise_draft_checker_new (library, NULL, "de");
+  GRand *rand = g_rand_new_with_seed (4242);
+
+  for (guint round = 0; round < 300; round++)
+    {
+      g_autoptr(GString) draft = g_string_new (NULL);
+      guint n = g_rand_int_range (rand, 0, 30);
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_string_append (draft, pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))]);
+          if (g_rand_boolean (rand))
+            g_string_append_c (draft, ' ');
+        }
+
+      for (guint c = 0; c < 2; c++)
+        {
+          g_autoptr(PoiseDraftReport) report =
+            poise_draft_checker_check (c == 0 ? en : de, draft->str);
+          GPtrArray *issues = poise_draft_report_get_issues (report);
+          GPtrArray *times = poise_draft_report_get_times (report);
+          GPtrArray *steps = poise_draft_report_get_steps (report);
+
+          for (guint i = 0; i < issues->len; i++)
+            {
+              const PoiseDraftIssue *issue = g_ptr_array_index (issues, i);
+              assert_range (draft->str, issue->start, issue->end,
+                            issue->byte_start, issue->byte_end, issue->text);
+            }
+          for (guint i = 0; i < times->len; i++)
+            {
+              const PoiseDraftTime *time = g_ptr_array_index (times, i);
+              assert_range (draft->str, time->start, time->end,
+                            time->byte_start, time->byte_end, time->text);
+            }
+          for (guint i = 0; i < steps->len; i++)
+            {
+              const PoiseDraftStep *step = g_ptr_array_index (steps, i);
+              assert_range (draft->str, step->start, step->end,
+                            step->byte_start, step->byte_end, NULL);
+            }
+        }
+    }
+
+  g_rand_free (rand);
+}
+
+static void
 test_old_library (void)
 {
   g_autofree char *path = g_test_build_filename (G_TEST_DIST, "tests", "data",
@@ -319,6 +400,7 @@ main (int   argc,
   g_test_add_func ("/draft-check/steps/de", test_steps_de);
   g_test_add_func ("/draft-check/times", test_times);
   g_test_add_func ("/draft-check/invalid-utf8", test_invalid_utf8);
+  g_test_add_func ("/draft-check/ranges-random", test_ranges_random);
   g_test_add_func ("/draft-check/old-library", test_old_library);
   g_test_add_func ("/draft-check/bad-cues", test_bad_cues);
 

@@ -184,6 +184,57 @@ test_matches (void)
   g_assert_cmpuint (g_list_model_get_n_items (ranked), ==, 1);
 }
 
+/* Every match's char and byte ranges describe the same text, whatever
+ * the message: the UI highlights by characters. */
+static void
+test_ranges_random (void)
+{
+  static const char * const pieces[] = {
+    "Paket", "Paketlieferung", "beschädigt", "kaputt", "hasn't", "arrived", "never",
+    "late", "STRASSE", "Größe", "👍", "e\xcc\x81", "’", "'", "\n", "!!", "ich weiß, wo",
+    "kill myself", "refund", "Erstattung", "zum dritten Mal", "aufzuwachen", "came",
+  };
+  g_autoptr(PoiseSuggester) en = poise_suggester_new (library, "en");
+  g_autoptr(PoiseSuggester) de = poise_suggester_new (library, "de");
+  GRand *rand = g_rand_new_with_seed (1717);
+
+  for (guint round = 0; round < 300; round++)
+    {
+      g_autoptr(GString) message = g_string_new (NULL);
+      guint n = g_rand_int_range (rand, 0, 20);
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_string_append (message, pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (pieces))]);
+          if (g_rand_boolean (rand))
+            g_string_append_c (message, ' ');
+        }
+
+      for (guint c = 0; c < 2; c++)
+        {
+          g_autoptr(GListModel) ranked = poise_suggester_rank (c == 0 ? en : de, message->str, 0);
+
+          for (guint k = 0; k < g_list_model_get_n_items (ranked); k++)
+            {
+              g_autoptr(PoiseSuggestion) suggestion = g_list_model_get_item (ranked, k);
+              GPtrArray *matches = poise_suggestion_get_matches (suggestion);
+
+              for (guint m = 0; m < matches->len; m++)
+                {
+                  const PoiseTriggerMatch *match = g_ptr_array_index (matches, m);
+                  g_autofree char *by_chars = g_utf8_substring (message->str, match->start,
+                                                                match->end);
+
+                  g_assert_cmpuint (match->end, <=, g_utf8_strlen (message->str, -1));
+                  g_assert_cmpstr (by_chars, ==, match->text);
+                }
+            }
+        }
+    }
+
+  g_rand_free (rand);
+}
+
 static void
 test_threat_first (void)
 {
@@ -347,6 +398,7 @@ main (int   argc,
   g_test_add_func ("/suggest/english-variants", test_english_variants);
   g_test_add_func ("/suggest/matches", test_matches);
   g_test_add_func ("/suggest/no-false-parts", test_no_false_parts);
+  g_test_add_func ("/suggest/ranges-random", test_ranges_random);
   g_test_add_func ("/suggest/threat-first", test_threat_first);
   g_test_add_func ("/suggest/heat", test_heat);
   g_test_add_func ("/suggest/invalid-utf8", test_invalid_utf8);
