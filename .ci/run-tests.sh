@@ -38,7 +38,7 @@ run_pass main "$builddir" testlog "$@"
 if [ -n "${ASAN_BUILDDIR:-}" ]; then
   # Only suites that exist in this tree (meson rejects unknown ones).
   suites=$(meson test -C "$ASAN_BUILDDIR" --list 2>/dev/null |
-           sed -n 's/^poise:\(core\|server\|sync\|sanitizers\) \/.*/--suite \1/p' | sort -u)
+           sed -n 's/^poise:\(core\|server\|sync\|admin\|sanitizers\) \/.*/--suite \1/p' | sort -u)
   # shellcheck disable=SC2086
   run_pass asan "$ASAN_BUILDDIR" testlog-sanitize --setup sanitize $suites
 fi

@@ -22,5 +22,10 @@ const char          *poise_checklist_step_get_description (PoiseChecklistStep *s
                                                            const char         *lang);
 const char * const  *poise_checklist_step_get_examples   (PoiseChecklistStep *self,
                                                           const char         *lang);
+/* Phrases the draft check looks for (empty if the library has none). */
+const char * const  *poise_checklist_step_get_cues       (PoiseChecklistStep *self,
+                                                          const char         *lang);
+/* The step counts only if the draft also names a date or time. */
+gboolean             poise_checklist_step_get_needs_time (PoiseChecklistStep *self);
 
 G_END_DECLS

@@ -14,6 +14,7 @@
 
 #include "config.h"
 
+#include "poise-checklist-step-private.h"
 #include "poise-library-private.h"
 #include "poise-scenario-private.h"
 
@@ -59,7 +60,10 @@ static const char * const root_required[] = {
 static const char * const placeholder_keys[] = { "id", "type", "label", "hint", "options", NULL };
 static const char * const placeholder_required[] = { "id", "type", "label", "hint", NULL };
 static const char * const option_keys[] = { "id", "label", NULL };
-static const char * const step_keys[] = { "id", "title", "description", "examples", NULL };
+static const char * const step_keys[] = {
+  "id", "title", "description", "examples", "cues", "needs_time", NULL,
+};
+static const char * const step_required[] = { "id", "title", "description", "examples", NULL };
 static const char * const category_keys[] = { "id", "title", NULL };
 static const char * const avoid_keys[] = { "kind", "phrase", "instead", "why", NULL };
 static const char * const avoid_required[] = { "kind", "phrase", "instead", NULL };
@@ -726,21 +730,28 @@ read_checklist (Loader               *loader,
       g_autoptr(PoiseLocalized) title = NULL;
       g_autoptr(PoiseLocalized) description = NULL;
       g_autoptr(PoiseLocalized) examples = NULL;
+      g_autoptr(PoiseLocalized) cues = NULL;
+      gboolean needs_time;
       const char *id;
 
       if (object == NULL)
         continue;
 
-      check_keys (loader, object, path, step_keys, step_keys);
+      check_keys (loader, object, path, step_keys, step_required);
       id = get_id (loader, object, path, "id", seen);
       title = read_text (loader, object, path, "title", FALSE);
       description = read_text (loader, object, path, "description", FALSE);
       examples = read_text (loader, object, path, "examples", TRUE);
+      /* Optional (older libraries have neither): what the draft check
+       * looks for to call the step done. */
+      cues = read_text (loader, object, path, "cues", TRUE);
+      needs_time = get_boolean (loader, object, path, "needs_time");
 
       if (id != NULL && title != NULL && description != NULL && examples != NULL)
         {
           g_autoptr(PoiseChecklistStep) step =
             poise_checklist_step_new (id, title, description, examples);
+          _poise_checklist_step_set_cues (step, cues, needs_time);
           g_list_store_append (library->checklist, step);
         }
     }

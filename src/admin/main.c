@@ -1,0 +1,92 @@
+/* main.c: poise-admin, the supervisors' command line
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * `poise-admin [--server URL] COMMAND [OPTIONS…]`: global options first,
+ * then one command from the table below with its own options. Library
+ * commands (pull, validate, push, history, rollback, diff) are added to
+ * the same table and use --server.
+ */
+#define G_LOG_DOMAIN "poise-admin"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "poise-admin.h"
+
+static const struct {
+  const char            *name;
+  PoiseAdminCommandFunc  run;
+  const char            *summary;
+} commands[] = {
+  { "suggest", poise_admin_suggest,
+    N_("Rank the scenarios for a customer message read from standard input") },
+  { "evaluate", poise_admin_evaluate,
+    N_("Measure the suggestions against a file of labelled messages") },
+};
+
+static char *
+describe_commands (void)
+{
+  GString *out = g_string_new (_("Commands:"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_string_append_printf (out, "\n  %-10s %s", commands[i].name, _(commands[i].summary));
+
+  return g_string_free (out, FALSE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  PoiseAdminOptions options = { NULL };
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *description = NULL;
+  g_autofree char *server = NULL;
+  const GOptionEntry entries[] = {
+    { "server", 0, 0, G_OPTION_ARG_STRING, &server,
+      N_("The Poise server, for the commands that use one"), N_("URL") },
+    { NULL }
+  };
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  context = g_option_context_new (_("COMMAND [OPTION…]"));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  description = describe_commands ();
+  g_option_context_set_description (context, description);
+  /* Stop at the command name: what follows are the command's options. */
+  g_option_context_set_strict_posix (context, TRUE);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("poise-admin: %s\n", error->message);
+      return POISE_ADMIN_EXIT_USAGE;
+    }
+
+  if (argc < 2)
+    {
+      g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+      g_printerr ("%s", help);
+      return POISE_ADMIN_EXIT_USAGE;
+    }
+
+  options.server = server;
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (argv[1], commands[i].name) == 0)
+      return commands[i].run (&options, argc - 1, argv + 1);
+
+  /* Translators: %s is what the user typed as a command */
+  g_printerr (_("poise-admin: unknown command “%s”\n"), argv[1]);
+  g_printerr ("%s\n", description);
+  return POISE_ADMIN_EXIT_USAGE;
+}
