@@ -700,7 +700,14 @@ handle_cb (SoupServer        *soup,
       break;
     case ROUTE_LIVE:
       /* Authenticated: leaving the status unset lets SoupServer go on with
-       * the WebSocket handshake (it answers 400 to a plain GET). */
+       * the WebSocket handshake.  What is no handshake gets our 400 with a
+       * JSON body rather than libsoup's bare one. */
+      {
+        g_autoptr(GError) error = NULL;
+
+        if (!soup_websocket_server_check_handshake (msg, NULL, NULL, NULL, &error))
+          respond_error (msg, 400, "bad_request", "This path only takes a WebSocket handshake");
+      }
       break;
     case ROUTE_RECORD:
       if (soup_server_message_get_method (msg) == SOUP_METHOD_GET)
