@@ -3,7 +3,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * store-writer prints each UUID after its COMMIT returned.  Each round
- * starts it on the same database, kills it after a random 10–250 ms,
+ * starts it on the same database, waits for its first acknowledged write
+ * (so a slow start, e.g. under AddressSanitizer, cannot make every kill
+ * land before any write), kills it after a further random 0–150 ms,
  * reopens the database and checks that every UUID it printed is there
  * and that PRAGMA integrity_check says "ok".  The seed is printed, so a
  * failing run can be repeated with --seed.
@@ -14,6 +16,7 @@
 
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <string.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -38,12 +41,24 @@ integrity_check (const char *path)
   return g_string_free (result, FALSE);
 }
 
-/* Reads to EOF; keeps only complete lines. */
+/* Reads until @out holds a complete line (or EOF). */
+static void
+read_first_line (int      fd,
+                 GString *out)
+{
+  char buffer[4096];
+  gssize n;
+
+  while (strchr (out->str, '\n') == NULL && (n = read (fd, buffer, sizeof buffer)) > 0)
+    g_string_append_len (out, buffer, n);
+}
+
+/* Reads to EOF after what @out already holds; keeps only complete lines. */
 static void
 read_acknowledged (int        fd,
+                   GString   *out,
                    GPtrArray *acknowledged)
 {
-  g_autoptr(GString) out = g_string_new (NULL);
   g_auto(GStrv) lines = NULL;
   char buffer[4096];
   gssize n;
@@ -77,6 +92,7 @@ test_kill (void)
       const char *argv[] = { writer, path, NULL };
       g_autoptr(PoiseStore) store = NULL;
       g_autofree char *integrity = NULL;
+      g_autoptr(GString) out = g_string_new (NULL);
       guint before = acknowledged->len;
       GPid pid;
       int out_fd;
@@ -86,9 +102,10 @@ test_kill (void)
                                 NULL, NULL, &pid, NULL, &out_fd, NULL, &error);
       g_assert_no_error (error);
 
-      g_usleep (g_test_rand_int_range (10, 250) * 1000);
+      read_first_line (out_fd, out);
+      g_usleep (g_test_rand_int_range (0, 150) * 1000);
       g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
-      read_acknowledged (out_fd, acknowledged);
+      read_acknowledged (out_fd, out, acknowledged);
       close (out_fd);
       g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
       g_spawn_close_pid (pid);
