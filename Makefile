@@ -30,7 +30,7 @@ DEPS = \
 	desktop-file-utils appstream appstream-util \
 	xvfb xauth dbus-x11 at-spi2-core gnome-keyring \
 	python3-gi gir1.2-atspi-2.0 imagemagick xdotool \
-	clang libclang-rt-14-dev
+	clang libclang-rt-14-dev openssl
 
 # Only the benchmarks and the screenshot script need these (xwininfo;
 # wrk and nginx for bench-server.sh's load and its reference).

@@ -740,7 +740,24 @@ test_tls (void)
     }
   g_assert_true (g_subprocess_wait_check (openssl, NULL, &error));
 
-  own = test_server_start_with (NULL, "--tls-cert", cert, "--tls-key", key, NULL);
+  /* LeakSanitizer's exit-time scan crashes ("Tracer caught signal 11") on
+   * the thread GnuTLS's dlopen'ed module leaves behind, and scanning
+   * without thread-local storage reports that storage as leaked. Only in
+   * the sanitizer build, and only for this TLS server, the leak scan is
+   * off; AddressSanitizer's other checks stay on. */
+  {
+    const char *asan = g_getenv ("ASAN_OPTIONS");
+    g_autofree char *saved = g_strdup (asan);
+
+    if (asan != NULL)
+      {
+        g_autofree char *no_leaks = g_strconcat (asan, ":detect_leaks=0", NULL);
+        g_setenv ("ASAN_OPTIONS", no_leaks, TRUE);
+      }
+    own = test_server_start_with (NULL, "--tls-cert", cert, "--tls-key", key, NULL);
+    if (saved != NULL)
+      g_setenv ("ASAN_OPTIONS", saved, TRUE);
+  }
   g_assert_true (g_str_has_prefix (own->base, "https://"));
   token = test_server_add_user (own, "erin", "agent");
   anchors = g_tls_file_database_new (cert, &error);
