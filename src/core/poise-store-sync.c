@@ -391,6 +391,7 @@ reconcile (PoiseStore  *self,
            const char  *kind,
            const char  *uuid,
            Remote      *remote,
+           gboolean     keep_deletions,
            Emits       *emits,
            GError     **error)
 {
@@ -409,6 +410,13 @@ reconcile (PoiseStore  *self,
   if (!pending)
     {
       /* Nothing of ours to keep: the server's copy replaces the local one. */
+      if (remote->deleted && local != NULL && keep_deletions)
+        {
+          /* The agent said no: keep it and push it again, which revives it
+           * on the server, as an edit against a delete would. */
+          return write_base (self, kind, uuid, remote, error) &&
+                 _poise_store_queue (self, kind, uuid, error);
+        }
       if (remote->deleted)
         {
           if (local != NULL)
@@ -692,7 +700,7 @@ poise_store_rebase_push (PoiseStore        *self,
     return FALSE;
   /* The key got a 412, which the server remembers for it: reconcile()
    * queues the row again, which renews the key. */
-  if (!reconcile (self, entry->kind, entry->uuid, &remote, &emits, error))
+  if (!reconcile (self, entry->kind, entry->uuid, &remote, FALSE, &emits, error))
     {
       _poise_store_rollback (self);
       return FALSE;
@@ -842,7 +850,7 @@ count_deletions (PoiseStore  *self,
  * poise_store_apply_changes:
  * @changes: the "changes" of one GET /api/v1/changes page
  * @last_seq: its "last_seq": the new cursor
- * @allow_deletions: the agent agreed to a large deletion
+ * @deletions_policy: what to do with deletions (see #PoiseDeletionsPolicy)
  * @n_deletions: (out) (optional): records this page deletes
  * @n_local: (out) (optional): local records before it
  *
@@ -851,8 +859,8 @@ count_deletions (PoiseStore  *self,
 gboolean
 poise_store_apply_changes (PoiseStore  *self,
                            JsonArray   *changes,
-                           gint64       last_seq,
-                           gboolean     allow_deletions,
+                           gint64                last_seq,
+                           PoiseDeletionsPolicy  deletions_policy,
                            guint       *n_deletions,
                            guint       *n_local,
                            GError     **error)
@@ -879,7 +887,7 @@ poise_store_apply_changes (PoiseStore  *self,
     *n_deletions = deletions;
   if (n_local != NULL)
     *n_local = local;
-  if (!allow_deletions && local >= 10 && (guint64) deletions * 10 > local)
+  if (deletions_policy == POISE_DELETIONS_ASK && local >= 10 && (guint64) deletions * 10 > local)
     {
       g_set_error (error, POISE_STORE_ERROR, POISE_STORE_ERROR_TOO_MANY_DELETIONS,
                    /* Translators: the numbers of records; both are at least 2 */
@@ -899,7 +907,8 @@ poise_store_apply_changes (PoiseStore  *self,
         goto failed;
       if (has_base && base.rev >= change->remote.rev)
         continue;
-      if (!reconcile (self, change->kind, change->id, &change->remote, &emits, error))
+      if (!reconcile (self, change->kind, change->id, &change->remote,
+                      deletions_policy == POISE_DELETIONS_KEEP, &emits, error))
         goto failed;
     }
 

@@ -62,15 +62,27 @@ gboolean    poise_store_rebase_push       (PoiseStore        *self,
                                            JsonNode          *current,
                                            GError           **error);
 
+/**
+ * PoiseDeletionsPolicy:
+ * @POISE_DELETIONS_ASK: a page that would delete more than 10 % of at
+ *   least 10 local records fails with %POISE_STORE_ERROR_TOO_MANY_DELETIONS
+ *   (@n_deletions / @n_local set) and applies nothing
+ * @POISE_DELETIONS_APPLY: the agent agreed: delete
+ * @POISE_DELETIONS_KEEP: the agent refused: keep the local records and
+ *   queue them, which revives them on the server
+ */
+typedef enum {
+  POISE_DELETIONS_ASK,
+  POISE_DELETIONS_APPLY,
+  POISE_DELETIONS_KEEP,
+} PoiseDeletionsPolicy;
+
 /* Applies a page of the change feed (the "changes" array) and moves the
- * cursor to @last_seq, all in one transaction.  Unless @allow_deletions,
- * a page that would delete more than 10 % of at least 10 local records
- * fails with %POISE_STORE_ERROR_TOO_MANY_DELETIONS and @n_deletions /
- * @n_local set, having applied nothing. */
+ * cursor to @last_seq, all in one transaction. */
 gboolean    poise_store_apply_changes     (PoiseStore        *self,
                                            JsonArray         *changes,
                                            gint64             last_seq,
-                                           gboolean           allow_deletions,
+                                           PoiseDeletionsPolicy deletions_policy,
                                            guint             *n_deletions,
                                            guint             *n_local,
                                            GError           **error);

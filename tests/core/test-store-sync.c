@@ -316,7 +316,7 @@ test_pull (Fixture       *fixture,
 
   poise_note_set_body (remote, "from a colleague");
   add_change (changes, "note", poise_note_get_uuid (remote), 1, server_note (remote, 1, NULL));
-  g_assert_true (poise_store_apply_changes (fixture->store, changes, 1, FALSE,
+  g_assert_true (poise_store_apply_changes (fixture->store, changes, 1, POISE_DELETIONS_ASK,
                                             &n_deletions, &n_local, &error));
   g_assert_no_error (error);
   g_assert_cmpint (poise_store_get_cursor (fixture->store), ==, 1);
@@ -328,7 +328,7 @@ test_pull (Fixture       *fixture,
 
   /* The same change again (rev ≤ base) is skipped. */
   add_change (again, "note", poise_note_get_uuid (remote), 1, server_note (remote, 1, "stale"));
-  g_assert_true (poise_store_apply_changes (fixture->store, again, 2, FALSE, NULL, NULL, &error));
+  g_assert_true (poise_store_apply_changes (fixture->store, again, 2, POISE_DELETIONS_ASK, NULL, NULL, &error));
   read = poise_store_get_note (fixture->store, poise_note_get_uuid (remote), &error);
   g_assert_cmpstr (poise_note_get_body (read), ==, "from a colleague");
   g_assert_cmpint (poise_store_get_cursor (fixture->store), ==, 2);
@@ -349,7 +349,7 @@ test_pull_invalid_applies_nothing (Fixture       *fixture,
   json_object_set_int_member (json_node_get_object (bad), "body", 5);
   add_change (changes, "note", poise_note_get_uuid (remote), 2, bad);
 
-  g_assert_false (poise_store_apply_changes (fixture->store, changes, 2, FALSE, NULL, NULL, &error));
+  g_assert_false (poise_store_apply_changes (fixture->store, changes, 2, POISE_DELETIONS_ASK, NULL, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
   g_assert_nonnull (strstr (error->message, "body"));
   notes = poise_store_list_notes (fixture->store, NULL, NULL);
@@ -378,7 +378,7 @@ test_edit_beats_delete (Fixture       *fixture,
   add_change (changes, "note", poise_note_get_uuid (edited), 2, NULL);
   add_change (changes, "note", poise_note_get_uuid (deleted_here), 2,
               server_note (deleted_here, 2, "edited there"));
-  g_assert_true (poise_store_apply_changes (fixture->store, changes, 2, FALSE, NULL, NULL, &error));
+  g_assert_true (poise_store_apply_changes (fixture->store, changes, 2, POISE_DELETIONS_ASK, NULL, NULL, &error));
   g_assert_no_error (error);
 
   read = poise_store_get_note (fixture->store, poise_note_get_uuid (edited), &error);
@@ -410,7 +410,7 @@ test_mass_deletion_guard (Fixture       *fixture,
   for (guint i = 0; i < 3; i++)
     add_change (changes, "note", poise_note_get_uuid (notes->pdata[i]), 2, NULL);
 
-  g_assert_false (poise_store_apply_changes (fixture->store, changes, 3, FALSE,
+  g_assert_false (poise_store_apply_changes (fixture->store, changes, 3, POISE_DELETIONS_ASK,
                                              &n_deletions, &n_local, &error));
   g_assert_error (error, POISE_STORE_ERROR, POISE_STORE_ERROR_TOO_MANY_DELETIONS);
   g_assert_cmpuint (n_deletions, ==, 3);
@@ -422,10 +422,38 @@ test_mass_deletion_guard (Fixture       *fixture,
   g_clear_object (&list);
 
   /* The agent agreed. */
-  g_assert_true (poise_store_apply_changes (fixture->store, changes, 3, TRUE, NULL, NULL, &error));
+  g_assert_true (poise_store_apply_changes (fixture->store, changes, 3, POISE_DELETIONS_APPLY, NULL, NULL, &error));
   g_assert_no_error (error);
   list = poise_store_list_notes (fixture->store, NULL, NULL);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 17);
+}
+
+static void
+test_keep_deletions (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(JsonArray) changes = json_array_new ();
+  g_autoptr(GListStore) list = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 20; i++)
+    g_ptr_array_add (notes, synced_note (fixture->store, "text"));
+  for (guint i = 0; i < 3; i++)
+    add_change (changes, "note", poise_note_get_uuid (notes->pdata[i]), 2, NULL);
+
+  /* The agent refused: kept, and queued to revive them on the server. */
+  g_assert_true (poise_store_apply_changes (fixture->store, changes, 3, POISE_DELETIONS_KEEP,
+                                            NULL, NULL, &error));
+  g_assert_no_error (error);
+  list = poise_store_list_notes (fixture->store, NULL, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 20);
+  g_assert_cmpint (poise_store_get_cursor (fixture->store), ==, 3);
+  entries = poise_store_take_outbox (fixture->store, 10, &error);
+  g_assert_cmpuint (entries->len, ==, 3);
+  g_assert_cmpint (((PoiseOutboxEntry *) entries->pdata[0])->base_rev, ==, 2);
+  g_assert_nonnull (((PoiseOutboxEntry *) entries->pdata[0])->record);
 }
 
 static void
@@ -475,6 +503,7 @@ main (int   argc,
   ADD ("/store-sync/pull-invalid-applies-nothing", test_pull_invalid_applies_nothing);
   ADD ("/store-sync/edit-beats-delete", test_edit_beats_delete);
   ADD ("/store-sync/mass-deletion-guard", test_mass_deletion_guard);
+  ADD ("/store-sync/keep-deletions", test_keep_deletions);
   ADD ("/store-sync/new-epoch", test_new_epoch);
 
 #undef ADD
