@@ -314,13 +314,14 @@ write_base (PoiseStore  *self,
   return _poise_store_step_write (self, stmt, C_("store action", "save the sync state"), error);
 }
 
-/* *sent: the JSON last pushed, if any. */
+/* @sent: (out) (optional): what was pushed since the base, any of which
+ * the server may have stored without us hearing of it. */
 static gboolean
 read_outbox_row (PoiseStore  *self,
                  const char  *kind,
                  const char  *uuid,
                  gboolean    *found,
-                 GObject    **sent,
+                 GPtrArray  **sent,
                  GError     **error)
 {
   static const PoiseJsonLimits limits = { RECORD_MAX_BYTES, POISE_JSON_MAX_DEPTH };
@@ -349,14 +350,50 @@ read_outbox_row (PoiseStore  *self,
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return _poise_store_set_sqlite_error (self, error, C_("store action", "read the sync state"));
 
-  if (sent != NULL && text != NULL)
+  if (sent != NULL)
     {
-      g_autoptr(JsonNode) node = poise_json_parse_guarded (text, &limits, NULL);
+      g_autoptr(JsonNode) node = text != NULL ? poise_json_parse_guarded (text, &limits, NULL) : NULL;
 
-      if (node != NULL)
-        *sent = record_from_json (kind, node, NULL);
+      *sent = g_ptr_array_new_with_free_func (g_object_unref);
+      if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+        for (guint i = 0; i < json_array_get_length (json_node_get_array (node)); i++)
+          {
+            GObject *object = record_from_json (kind, json_array_get_element (json_node_get_array (node), i),
+                                                NULL);
+
+            if (object != NULL)
+              g_ptr_array_add (*sent, object);
+          }
     }
   return TRUE;
+}
+
+/* After the base moved: earlier pushes are settled one way or the other. */
+static gboolean
+forget_sent (PoiseStore  *self,
+             const char  *kind,
+             const char  *uuid,
+             GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = _poise_store_get_statement (self, "UPDATE outbox SET sent = NULL "
+                                     "WHERE kind = ?1 AND uuid = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  _poise_store_bind_text (stmt, 1, kind);
+  _poise_store_bind_text (stmt, 2, uuid);
+  return _poise_store_step_write (self, stmt, C_("store action", "save the sync state"), error);
+}
+
+static gboolean
+is_own_push (GPtrArray *sent,
+             GObject   *remote)
+{
+  for (guint i = 0; sent != NULL && i < sent->len; i++)
+    if (record_content_equal (g_ptr_array_index (sent, i), remote))
+      return TRUE;
+  return FALSE;
 }
 
 /* @generation < 0: whatever it is. */
@@ -397,7 +434,7 @@ reconcile (PoiseStore  *self,
 {
   g_auto(Remote) base = { 0 };
   g_autoptr(GObject) local = NULL;
-  g_autoptr(GObject) sent = NULL;
+  g_autoptr(GPtrArray) sent = NULL;
   g_autoptr(GObject) merged = NULL;
   g_autoptr(PoiseNote) copy = NULL;
   gboolean has_base, pending;
@@ -437,7 +474,7 @@ reconcile (PoiseStore  *self,
 
   if (remote->deleted)
     {
-      if (!write_base (self, kind, uuid, remote, error))
+      if (!write_base (self, kind, uuid, remote, error) || !forget_sent (self, kind, uuid, error))
         return FALSE;
       /* Both deleted: done.  A local edit beats the delete: it is pushed
        * with If-Match of the tombstone's rev, which revives the record. */
@@ -457,7 +494,7 @@ reconcile (PoiseStore  *self,
       return TRUE;
     }
 
-  if (sent != NULL && record_content_equal (sent, remote->object))
+  if (is_own_push (sent, remote->object))
     {
       /* Our own earlier push (its answer was lost): nothing to merge. */
       merged = g_object_ref (local);
@@ -471,7 +508,8 @@ reconcile (PoiseStore  *self,
                                                 POISE_FOLLOW_UP (local),
                                                 POISE_FOLLOW_UP (remote->object));
 
-  if (!put_local (self, merged, error) || !write_base (self, kind, uuid, remote, error))
+  if (!put_local (self, merged, error) || !write_base (self, kind, uuid, remote, error) ||
+      !forget_sent (self, kind, uuid, error))
     return FALSE;
   emits_add (emits, kind, uuid);
 
@@ -592,7 +630,11 @@ poise_store_take_outbox (PoiseStore  *self,
         }
 
       stmt = _poise_store_get_statement (self,
-                                         "UPDATE outbox SET attempts = attempts + 1, sent = ?3 "
+                                         /* Appended, keeping the last 8: see read_outbox_row(). */
+                                         "UPDATE outbox SET attempts = attempts + 1, "
+                                         "sent = json_insert(CASE WHEN json_array_length(coalesce(sent, '[]')) >= 8 "
+                                         "THEN json_remove(sent, '$[0]') ELSE coalesce(sent, '[]') END, "
+                                         "'$[#]', json(?3)) "
                                          "WHERE kind = ?1 AND uuid = ?2",
                                          error);
       if (stmt == NULL)
@@ -661,7 +703,8 @@ poise_store_settle_push (PoiseStore        *self,
         goto failed;
       emits_add (&emits, entry->kind, entry->uuid);
     }
-  if (!drop_outbox_row (self, entry->kind, entry->uuid, entry->generation, error))
+  if (!drop_outbox_row (self, entry->kind, entry->uuid, entry->generation, error) ||
+      (remote.object != NULL && !forget_sent (self, entry->kind, entry->uuid, error)))
     goto failed;
   if (!_poise_store_commit (self, error))
     return FALSE;
