@@ -60,7 +60,7 @@ struct _PoiseSyncClient
   gboolean                 running;
   gboolean                 again;
   guint                    push_rounds;
-  guint                    refused;   /* outbox rows the server refused this run */
+  GHashTable              *refused;   /* "kind/uuid" the server refused this run */
   char                    *refused_message;
   GPtrArray               *entries;
   guint                    entry_index;
@@ -220,13 +220,13 @@ finish (PoiseSyncClient *self)
   self->last_synced = g_steal_pointer (&now);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNCED]);
 
-  if (self->refused > 0)
+  if (g_hash_table_size (self->refused) > 0)
     set_state (self, POISE_SYNC_STATE_ERROR, self->refused_message);
   else
     set_state (self, POISE_SYNC_STATE_SYNCED, NULL);
 
   /* Asked for during the run, or changed meanwhile: once more. */
-  if (self->again || self->pending > self->refused)
+  if (self->again || self->pending > g_hash_table_size (self->refused))
     {
       self->again = FALSE;
       g_idle_add_full (G_PRIORITY_DEFAULT, again_cb, g_object_ref (self), g_object_unref);
@@ -313,7 +313,8 @@ pull_cb (GObject      *source,
 
   if (json_node_get_boolean (more))
     pull_page (self);
-  else if (poise_store_get_pending (self->store) > self->refused && self->push_rounds < MAX_PUSH_ROUNDS)
+  else if (poise_store_get_pending (self->store) > g_hash_table_size (self->refused) &&
+           self->push_rounds < MAX_PUSH_ROUNDS)
     push_batch (self);
   else
     finish (self);
@@ -358,7 +359,7 @@ push_cb (GObject      *source,
   else if (reply->status == SOUP_STATUS_FORBIDDEN)
     {
       /* Kept locally and reported; the other rows still go. */
-      self->refused++;
+      g_hash_table_add (self->refused, g_strconcat (entry->kind, "/", entry->uuid, NULL));
       g_free (self->refused_message);
       self->refused_message =
         g_strdup (_("The team server did not let you change a note or follow-up someone else "
@@ -387,6 +388,17 @@ push_next (PoiseSyncClient *self)
   g_autofree char *path = NULL;
   g_autofree char *url = NULL;
 
+  /* Rows refused earlier in this run wait for the next one. */
+  while (self->entry_index < self->entries->len)
+    {
+      g_autofree char *key = NULL;
+
+      entry = g_ptr_array_index (self->entries, self->entry_index);
+      key = g_strconcat (entry->kind, "/", entry->uuid, NULL);
+      if (!g_hash_table_contains (self->refused, key))
+        break;
+      self->entry_index++;
+    }
   if (self->entry_index >= self->entries->len)
     {
       push_batch (self);
@@ -410,23 +422,23 @@ push_batch (PoiseSyncClient *self)
 {
   g_autoptr(GError) error = NULL;
 
+  guint refused = g_hash_table_size (self->refused);
+
   g_clear_pointer (&self->entries, g_ptr_array_unref);
-  if (self->push_rounds++ >= MAX_PUSH_ROUNDS ||
-      poise_store_get_pending (self->store) <= self->refused)
+  if (self->push_rounds++ >= MAX_PUSH_ROUNDS || poise_store_get_pending (self->store) <= refused)
     {
       pull_page (self);
       return;
     }
 
-  self->entries = poise_store_take_outbox (self->store, PUSH_BATCH + self->refused, &error);
+  self->entries = poise_store_take_outbox (self->store, PUSH_BATCH + refused, &error);
   if (self->entries == NULL)
     {
       fail (self, error);
       return;
     }
-  /* The refused rows come first again; skip them. */
-  self->entry_index = MIN (self->refused, self->entries->len);
-  if (self->entry_index >= self->entries->len)
+  self->entry_index = 0;
+  if (self->entries->len <= refused)
     pull_page (self);
   else
     push_next (self);
@@ -513,7 +525,7 @@ sync_start (PoiseSyncClient *self)
   g_clear_handle_id (&self->debounce_id, g_source_remove);
   self->running = TRUE;
   self->push_rounds = 0;
-  self->refused = 0;
+  g_hash_table_remove_all (self->refused);
   g_clear_pointer (&self->refused_message, g_free);
   set_state (self, POISE_SYNC_STATE_SYNCING, NULL);
 
@@ -727,6 +739,7 @@ poise_sync_client_finalize (GObject *object)
   g_clear_pointer (&self->user_name, g_free);
   g_clear_pointer (&self->user_role, g_free);
   g_clear_pointer (&self->refused_message, g_free);
+  g_clear_pointer (&self->refused, g_hash_table_unref);
   g_clear_pointer (&self->last_synced, g_date_time_unref);
 
   G_OBJECT_CLASS (poise_sync_client_parent_class)->finalize (object);
@@ -846,6 +859,7 @@ poise_sync_client_init (PoiseSyncClient *self)
 {
   self->state = POISE_SYNC_STATE_DISABLED;
   self->cancellable = g_cancellable_new ();
+  self->refused = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->session = new_session (DEFAULT_TIMEOUT);
   /* No I/O timeout: the socket is quiet between the server's pings. */
   self->live_session = new_session (0);

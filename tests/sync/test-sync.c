@@ -677,6 +677,56 @@ test_handover (void)
   test_server_free (server);
 }
 
+static gboolean
+in_error (gpointer data)
+{
+  Agent *agent = data;
+
+  return poise_sync_client_get_state (agent->client) == POISE_SYNC_STATE_ERROR;
+}
+
+static void
+test_forbidden (void)
+{
+  TestServer *server = test_server_start (NULL);
+  Agent *ana = agent_new ("ana");
+  Agent *ben = agent_new ("ben");
+  g_autoptr(PoiseNote) bens = NULL;
+  g_autoptr(PoiseNote) mine = NULL;
+  g_autoptr(PoiseNote) read = NULL;
+  g_autoptr(GError) error = NULL;
+
+  agent_connect (ana, server);
+  agent_connect (ben, server);
+  bens = add_note (ben, "ben's note");
+  sync_wait (ben);
+  sync_wait (ana);
+
+  /* ana may not change ben's note; her own new note still goes up. */
+  g_clear_object (&read);
+  read = get_note (ana, poise_note_get_uuid (bens));
+  poise_note_set_body (read, "ana's edit");
+  g_assert_true (poise_store_save_note (ana->store, read, &error));
+  mine = add_note (ana, "ana's note");
+  poise_sync_client_sync_now (ana->client);
+  g_assert_true (wait_until (in_error, ana, WAIT_MS));
+  g_assert_nonnull (strstr (poise_sync_client_get_error_message (ana->client), "kept"));
+  g_assert_cmpuint (poise_sync_client_get_pending (ana->client), ==, 1);
+  g_clear_object (&read);
+  read = get_note (ana, poise_note_get_uuid (bens));
+  g_assert_cmpstr (poise_note_get_body (read), ==, "ana's edit");
+
+  sync_wait (ben);
+  g_assert_cmpuint (n_notes (ben), ==, 2);
+  g_clear_object (&read);
+  read = get_note (ben, poise_note_get_uuid (bens));
+  g_assert_cmpstr (poise_note_get_body (read), ==, "ben's note");
+
+  agent_free (ana);
+  agent_free (ben);
+  test_server_free (server);
+}
+
 /* A server that is not one */
 
 typedef enum {
@@ -875,6 +925,7 @@ main (int   argc,
   g_test_add_func ("/sync/new-epoch", test_new_epoch);
   g_test_add_func ("/sync/deletion-guard", test_deletion_guard);
   g_test_add_func ("/sync/handover", test_handover);
+  g_test_add_func ("/sync/forbidden", test_forbidden);
   g_test_add_data_func ("/sync/garbage/html", GINT_TO_POINTER (GARBAGE_HTML), test_garbage_server);
   g_test_add_data_func ("/sync/garbage/truncated", GINT_TO_POINTER (GARBAGE_TRUNCATED),
                         test_garbage_server);
