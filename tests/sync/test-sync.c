@@ -498,6 +498,70 @@ test_live (void)
   test_server_free (server);
 }
 
+/* poise-server on a fixed port, so a restart keeps the client's URL. */
+static TestServer *
+start_on_port (const char *dir,
+               guint       port)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  TestServer *server = g_new0 (TestServer, 1);
+
+  server->dir = g_strdup (dir);
+  server->db = g_build_filename (dir, "server.db", NULL);
+  server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                                      g_getenv ("POISE_SERVER"), "serve", "--db", server->db,
+                                      "--port", port_text, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+  server->port = port;
+  server->base = g_strdup_printf ("http://127.0.0.1:%u/api/v1", port);
+  return server;
+}
+
+static void
+test_live_reconnects (void)
+{
+  TestServer *server = test_server_start (NULL);
+  g_autofree char *dir = g_strdup (server->dir);
+  guint port = server->port;
+  Agent *ana = agent_new ("ana");
+  Agent *ben = agent_new ("ben");
+  g_autoptr(PoiseNote) note = NULL;
+  HasNote has = { ben, NULL };
+
+  agent_connect (ana, server);
+  agent_connect (ben, server);
+  g_assert_true (wait_until (is_live, ben, WAIT_MS));
+  sync_wait (ben);
+
+  /* The server goes away and comes back on the same port and database. */
+  test_server_stop (server);
+  g_clear_pointer (&server->base, g_free);
+  g_clear_pointer (&server->db, g_free);
+  g_clear_pointer (&server->dir, g_free);
+  g_free (server);
+  spin (200);
+  g_assert_false (poise_sync_client_get_live (ben->client));
+  server = start_on_port (dir, port);
+
+  /* Back-off from 1 s: connected again within a few seconds. */
+  g_assert_true (wait_until (is_live, ben, WAIT_MS));
+  sync_wait (ana);
+  note = add_note (ana, "after the restart");
+  has.uuid = poise_note_get_uuid (note);
+  g_assert_true (wait_until (has_note, &has, 3000));
+
+  agent_free (ana);
+  agent_free (ben);
+  test_server_free (server);
+}
+
 static void
 test_edit_beats_delete (void)
 {
@@ -921,6 +985,7 @@ main (int   argc,
   g_test_add_func ("/sync/offline-500", test_offline_500);
   g_test_add_func ("/sync/lost-response", test_lost_response);
   g_test_add_func ("/sync/live", test_live);
+  g_test_add_func ("/sync/live-reconnects", test_live_reconnects);
   g_test_add_func ("/sync/edit-beats-delete", test_edit_beats_delete);
   g_test_add_func ("/sync/new-epoch", test_new_epoch);
   g_test_add_func ("/sync/deletion-guard", test_deletion_guard);
