@@ -755,6 +755,71 @@ poise_store_rebase_push (PoiseStore        *self,
   return TRUE;
 }
 
+/**
+ * poise_store_refuse_push:
+ *
+ * After a 403 for a note (an agent changing a colleague's note): the local
+ * text becomes the agent's own note, a conflicted copy of the original,
+ * and the original goes back to the server's copy.  Nothing is lost and
+ * nothing stays stuck in the outbox.  Follow-ups have no copies: for them
+ * this returns %FALSE without an error and changes nothing.
+ *
+ * Returns: %TRUE if handled, %FALSE otherwise (with @error set on failure)
+ */
+gboolean
+poise_store_refuse_push (PoiseStore        *self,
+                         PoiseOutboxEntry  *entry,
+                         GError           **error)
+{
+  g_auto(Remote) base = { 0 };
+  g_auto(Emits) emits = { 0 };
+  g_autoptr(GObject) local = NULL;
+  gboolean has_base;
+
+  g_return_val_if_fail (POISE_IS_STORE (self), FALSE);
+  g_return_val_if_fail (entry != NULL, FALSE);
+
+  if (!is_note (entry->kind))
+    return FALSE;
+
+  emits_init (&emits);
+  if (!_poise_store_begin (self, error))
+    return FALSE;
+  if (!read_base (self, entry->kind, entry->uuid, &has_base, &base, error) ||
+      !select_local (self, entry->kind, entry->uuid, &local, error))
+    goto failed;
+
+  if (local != NULL && !(base.object != NULL && record_content_equal (local, base.object)))
+    {
+      g_autoptr(PoiseNote) copy = poise_note_new ();
+
+      poise_note_set_customer_ref (copy, poise_note_get_customer_ref (POISE_NOTE (local)));
+      poise_note_set_body (copy, poise_note_get_body (POISE_NOTE (local)));
+      poise_note_set_tags (copy, poise_note_get_tags (POISE_NOTE (local)));
+      poise_note_set_conflict_of (copy, entry->uuid);
+      if (!_poise_store_put_note (self, copy, error) ||
+          !_poise_store_queue (self, POISE_KIND_NOTE, poise_note_get_uuid (copy), error))
+        goto failed;
+      emits_add (&emits, POISE_KIND_NOTE, poise_note_get_uuid (copy));
+    }
+
+  if (base.object != NULL ? !put_local (self, base.object, error)
+                          : !_poise_store_remove_row (self, entry->kind, entry->uuid, error))
+    goto failed;
+  if (!drop_outbox_row (self, entry->kind, entry->uuid, -1, error))
+    goto failed;
+  emits_add (&emits, entry->kind, entry->uuid);
+
+  if (!_poise_store_commit (self, error))
+    return FALSE;
+  emits_send (&emits, self);
+  return TRUE;
+
+failed:
+  _poise_store_rollback (self);
+  return FALSE;
+}
+
 typedef struct {
   const char *kind;
   const char *id;

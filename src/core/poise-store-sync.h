@@ -62,6 +62,13 @@ gboolean    poise_store_rebase_push       (PoiseStore        *self,
                                            JsonNode          *current,
                                            GError           **error);
 
+/* After a 403 for a note: the local text becomes a conflicted copy of the
+ * agent's own and the note goes back to the server's copy.  FALSE (and no
+ * error) for follow-ups, which stay queued. */
+gboolean    poise_store_refuse_push       (PoiseStore        *self,
+                                           PoiseOutboxEntry  *entry,
+                                           GError           **error);
+
 /**
  * PoiseDeletionsPolicy:
  * @POISE_DELETIONS_ASK: a page that would delete more than 10 % of at

@@ -358,12 +358,17 @@ push_cb (GObject      *source,
     }
   else if (reply->status == SOUP_STATUS_FORBIDDEN)
     {
-      /* Kept locally and reported; the other rows still go. */
-      g_hash_table_add (self->refused, g_strconcat (entry->kind, "/", entry->uuid, NULL));
-      g_free (self->refused_message);
-      self->refused_message =
-        g_strdup (_("The team server did not let you change a note or follow-up someone else "
-                    "made. Your change is kept on this computer."));
+      /* A colleague's note becomes a conflicted copy of ours.  A follow-up
+       * stays queued and is reported; the other rows still go. */
+      if (!poise_store_refuse_push (self->store, entry, &error) && error == NULL)
+        {
+          g_hash_table_add (self->refused, g_strconcat (entry->kind, "/", entry->uuid, NULL));
+          g_free (self->refused_message);
+          self->refused_message =
+            g_strdup (_("The team server did not let you change a follow-up someone else "
+                        "made. Your change is kept on this computer."));
+        }
+      ok = error == NULL;
     }
   else
     ok = poise_store_settle_push (self->store, entry, reply->json, &error);

@@ -766,25 +766,51 @@ test_forbidden (void)
   sync_wait (ben);
   sync_wait (ana);
 
-  /* ana may not change ben's note; her own new note still goes up. */
+  /* ana may not change ben's note: her text becomes her own conflicted
+   * copy, ben's note goes back to his text, nothing stays stuck. */
   g_clear_object (&read);
   read = get_note (ana, poise_note_get_uuid (bens));
   poise_note_set_body (read, "ana's edit");
   g_assert_true (poise_store_save_note (ana->store, read, &error));
   mine = add_note (ana, "ana's note");
-  poise_sync_client_sync_now (ana->client);
-  g_assert_true (wait_until (in_error, ana, WAIT_MS));
-  g_assert_nonnull (strstr (poise_sync_client_get_error_message (ana->client), "kept"));
-  g_assert_cmpuint (poise_sync_client_get_pending (ana->client), ==, 1);
+  sync_wait (ana);
+  g_assert_cmpuint (poise_sync_client_get_pending (ana->client), ==, 0);
   g_clear_object (&read);
   read = get_note (ana, poise_note_get_uuid (bens));
-  g_assert_cmpstr (poise_note_get_body (read), ==, "ana's edit");
+  g_assert_cmpstr (poise_note_get_body (read), ==, "ben's note");
+  g_assert_cmpuint (n_notes (ana), ==, 3);
 
   sync_wait (ben);
-  g_assert_cmpuint (n_notes (ben), ==, 2);
+  g_assert_cmpuint (n_notes (ben), ==, 3);
   g_clear_object (&read);
   read = get_note (ben, poise_note_get_uuid (bens));
   g_assert_cmpstr (poise_note_get_body (read), ==, "ben's note");
+  {
+    g_autoptr(GListStore) notes = poise_store_search_notes (ben->store, "ana's edit", &error);
+    g_autoptr(PoiseNote) copy = g_list_model_get_item (G_LIST_MODEL (notes), 0);
+
+    g_assert_cmpstr (poise_note_get_conflict_of (copy), ==, poise_note_get_uuid (bens));
+    g_assert_cmpstr (poise_note_get_author (copy), ==, "ana");
+  }
+
+  /* A follow-up ben made and kept: ana's change stays queued, reported. */
+  {
+    g_autoptr(PoiseFollowUp) follow_up = poise_follow_up_new ();
+    g_autoptr(PoiseFollowUp) anas = NULL;
+
+    poise_follow_up_set_promise (follow_up, "ben's promise");
+    g_assert_true (poise_store_insert_follow_up (ben->store, follow_up, &error));
+    sync_wait (ben);
+    sync_wait (ana);
+    anas = poise_store_get_follow_up (ana->store, poise_follow_up_get_uuid (follow_up), &error);
+    g_assert_no_error (error);
+    poise_follow_up_set_promise (anas, "ana's promise");
+    g_assert_true (poise_store_update_follow_up (ana->store, anas, &error));
+    poise_sync_client_sync_now (ana->client);
+    g_assert_true (wait_until (in_error, ana, WAIT_MS));
+    g_assert_nonnull (strstr (poise_sync_client_get_error_message (ana->client), "kept"));
+    g_assert_cmpuint (poise_sync_client_get_pending (ana->client), ==, 1);
+  }
 
   agent_free (ana);
   agent_free (ben);
