@@ -71,14 +71,25 @@ emits_add (Emits      *emits,
                    g_strdup (uuid));
 }
 
+/* Pages re-read the store on each signal, so a page of a first sync
+ * (up to 1,000 records) signals once, with a NULL UUID: "re-read all". */
+#define MAX_SIGNALS_PER_KIND 50
+
 static void
 emits_send (Emits      *emits,
             PoiseStore *self)
 {
-  for (guint i = 0; i < emits->notes->len; i++)
-    _poise_store_emit_note_changed (self, g_ptr_array_index (emits->notes, i));
-  for (guint i = 0; i < emits->follow_ups->len; i++)
-    _poise_store_emit_changed (self, g_ptr_array_index (emits->follow_ups, i));
+  if (emits->notes->len > MAX_SIGNALS_PER_KIND)
+    _poise_store_emit_note_changed (self, NULL);
+  else
+    for (guint i = 0; i < emits->notes->len; i++)
+      _poise_store_emit_note_changed (self, g_ptr_array_index (emits->notes, i));
+
+  if (emits->follow_ups->len > MAX_SIGNALS_PER_KIND)
+    _poise_store_emit_changed (self, NULL);
+  else
+    for (guint i = 0; i < emits->follow_ups->len; i++)
+      _poise_store_emit_changed (self, g_ptr_array_index (emits->follow_ups, i));
 }
 
 void
