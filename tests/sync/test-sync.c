@@ -936,6 +936,28 @@ test_garbage_server (gconstpointer data)
 }
 
 static void
+test_network_up (void)
+{
+  TestServer *server = test_server_start (NULL);
+  Agent *ana = agent_new ("ana");
+  SyncWait wait = { ana, 0 };
+
+  agent_connect (ana, server);
+  /* Quiet first: the live socket's own sync on connect is over. */
+  g_assert_true (wait_until (is_live, ana, WAIT_MS));
+  sync_wait (ana);
+  spin (500);
+
+  /* The network comes back: a sync, without anyone asking. */
+  wait.synced = ana->synced;
+  g_signal_emit_by_name (g_network_monitor_get_default (), "network-changed", TRUE);
+  g_assert_true (wait_until (synced_since, &wait, WAIT_MS));
+
+  agent_free (ana);
+  test_server_free (server);
+}
+
+static void
 test_bad_token (void)
 {
   TestServer *server = test_server_start (NULL);
@@ -1073,6 +1095,7 @@ main (int   argc,
                         test_garbage_server);
   g_test_add_data_func ("/sync/garbage/500", GINT_TO_POINTER (GARBAGE_500), test_garbage_server);
   g_test_add_data_func ("/sync/garbage/stall", GINT_TO_POINTER (GARBAGE_STALL), test_garbage_server);
+  g_test_add_func ("/sync/network-up", test_network_up);
   g_test_add_func ("/sync/bad-token", test_bad_token);
   g_test_add_func ("/sync/test-connection", test_connection);
   g_test_add_func ("/sync/list-users", test_list_users);
