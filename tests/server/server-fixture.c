@@ -61,6 +61,15 @@ test_server_start_with (const char *dir,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
+  /* In the sanitizer build the server's leak reports need whole stacks:
+   * libsoup 3.2's own leaks are suppressed by function name, and GLib has
+   * no frame pointers for the fast unwinder (tests/sanitizers/meson.build). */
+  if (g_getenv ("POISE_SERVER_ASAN_OPTIONS") != NULL && g_getenv ("ASAN_OPTIONS") != NULL)
+    {
+      g_autofree char *options = g_strconcat (g_getenv ("ASAN_OPTIONS"), ":",
+                                              g_getenv ("POISE_SERVER_ASAN_OPTIONS"), NULL);
+      g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", options, TRUE);
+    }
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   server->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
