@@ -297,16 +297,18 @@ split_members (const char *data,
       p = skip_space (p, end);
       if (p >= end || *p != ':')
         return NULL;
-      p = skip_space (p + 1, end);
+      /* A value's span keeps the spaces around it: `"library":` followed
+       * by a file's bytes stores exactly that file, final newline too. */
       span = g_new0 (Span, 1);
-      span->start = p;
+      span->start = p + 1;
+      p = skip_space (p + 1, end);
       p = skip_value (p, end);
+      p = skip_space (p, end);
       span->length = p - span->start;
       if (memchr (name, '\\', name_end - name) == NULL)
         g_hash_table_replace (members, g_strndup (name, name_end - name), span);
       else
         g_free (span);
-      p = skip_space (p, end);
       if (p < end && *p == ',')
         p = skip_space (p + 1, end);
     }
@@ -334,9 +336,9 @@ read_count (GHashTable *members,
 
   if (span == NULL)
     return 0;
-  if (span->length > 16)
+  if (span->length > 64)
     return -1;
-  text = g_strndup (span->start, span->length);
+  text = g_strstrip (g_strndup (span->start, span->length));
   if (!g_ascii_string_to_unsigned (text, 10, 1, G_MAXINT64, &value, NULL))
     return -1;
   return value;
@@ -354,12 +356,12 @@ read_string (GHashTable *members,
   *wrong = FALSE;
   if (span == NULL)
     return NULL;
-  if (span->length > MAX_SMALL_MEMBER || span->start[0] != '"')
+  text = g_strstrip (g_strndup (span->start, MIN (span->length, MAX_SMALL_MEMBER + 1)));
+  if (span->length > MAX_SMALL_MEMBER || text[0] != '"')
     {
       *wrong = TRUE;
       return NULL;
     }
-  text = g_strndup (span->start, span->length);
   node = json_from_string (text, NULL);
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     {
@@ -428,16 +430,20 @@ read_publish (SoupServerMessage         *msg,
     problem (problems, "library", "give either library or rollback_to, not both");
   else if (library == NULL && publish->rollback_to == 0)
     problem (problems, "library", "required (or rollback_to)");
-  else if (library != NULL && library->start[0] != '{')
+  else if (library != NULL && *skip_space (library->start, library->start + library->length) != '{')
     problem (problems, "library", "must be an object");
   else if (library != NULL)
     publish->library = g_bytes_new_from_bytes (bytes, library->start - data, library->length);
 
   allow = g_hash_table_lookup (members, "allow_incomplete");
-  *allow_incomplete = allow != NULL && allow->length == 4 && memcmp (allow->start, "true", 4) == 0;
-  if (allow != NULL && !*allow_incomplete &&
-      !(allow->length == 5 && memcmp (allow->start, "false", 5) == 0))
-    problem (problems, "allow_incomplete", "must be true or false");
+  if (allow != NULL)
+    {
+      g_autofree char *flag = g_strstrip (g_strndup (allow->start, MIN (allow->length, 64)));
+
+      *allow_incomplete = g_str_equal (flag, "true");
+      if (!*allow_incomplete && !g_str_equal (flag, "false"))
+        problem (problems, "allow_incomplete", "must be true or false");
+    }
 
   if (problems->len > 0)
     {
