@@ -23,6 +23,7 @@
 #include "poise-json-guard.h"
 #include "poise-live-hub.h"
 #include "poise-record-check.h"
+#include "poise-server-library.h"
 #include "poise-socket-reaper.h"
 
 #include <string.h>
@@ -46,6 +47,7 @@ struct _PoiseServer
   PoiseServerStorage *storage;
   PoiseLiveHub       *hub;
   PoiseAuthThrottle  *throttle;
+  PoiseServerLibrary *library;
   PoiseSocketReaper  *reaper;
   gboolean            trust_proxy;
   gboolean            stopped;
@@ -65,6 +67,7 @@ typedef enum {
   ROUTE_CHANGES,
   ROUTE_LIVE,
   ROUTE_RECORD,
+  ROUTE_LIBRARY,   /* poise-server-library.c routes and checks methods */
 } Route;
 
 typedef struct {
@@ -167,11 +170,22 @@ static void on_got_chunk_cb (SoupServerMessage *msg,
                              GBytes            *chunk,
                              gpointer           user_data);
 
+/* 1 MiB, or 8 MiB for a library publish. */
+static gsize
+body_limit (SoupServerMessage *msg)
+{
+  gsize limit = poise_server_library_body_limit (msg);
+
+  return limit > 0 ? limit : POISE_SERVER_MAX_BODY;
+}
+
 static void
 reject_too_large (SoupServerMessage *msg)
 {
-  g_autofree char *body = poise_server_error_json ("payload_too_large",
-                                                   "Request bodies are limited to 1 MiB", NULL);
+  g_autofree char *message = g_strdup_printf ("Request bodies are limited to %" G_GSIZE_FORMAT " MiB%s",
+                                              body_limit (msg) / (1024 * 1024),
+                                              body_limit (msg) > POISE_SERVER_MAX_BODY ? " on this route" : "");
+  g_autofree char *body = poise_server_error_json ("payload_too_large", message, NULL);
   Rejection *rejection = g_new0 (Rejection, 1);
 
   g_signal_handlers_disconnect_by_func (msg, on_got_chunk_cb, NULL);
@@ -195,7 +209,7 @@ on_got_chunk_cb (SoupServerMessage *msg,
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
 
   /* A chunked body has no Content-Length to check up front. */
-  if (body->length > POISE_SERVER_MAX_BODY)
+  if ((gsize) body->length > body_limit (msg))
     reject_too_large (msg);
 }
 
@@ -206,7 +220,7 @@ on_got_headers_cb (SoupServerMessage *msg,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
 
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-      soup_message_headers_get_content_length (headers) > POISE_SERVER_MAX_BODY)
+      (gsize) soup_message_headers_get_content_length (headers) > body_limit (msg))
     reject_too_large (msg);
 }
 
@@ -247,6 +261,8 @@ parse_route (const char  *path,
     return ROUTE_CHANGES;
   if (g_str_equal (rest, "live"))
     return ROUTE_LIVE;
+  if (poise_server_library_owns_path (path))
+    return ROUTE_LIBRARY;
 
   if (g_str_has_prefix (rest, "notes/"))
     {
@@ -675,7 +691,7 @@ handle_cb (SoupServer        *soup,
       respond_error (msg, 404, "not_found", "No such resource");
       return;
     }
-  if (!method_allowed (msg, route))
+  if (route != ROUTE_LIBRARY && !method_allowed (msg, route))
     return;
 
   if (route == ROUTE_HEALTH)
@@ -708,6 +724,9 @@ handle_cb (SoupServer        *soup,
         if (!soup_websocket_server_check_handshake (msg, NULL, NULL, NULL, &error))
           respond_error (msg, 400, "bad_request", "This path only takes a WebSocket handshake");
       }
+      break;
+    case ROUTE_LIBRARY:
+      poise_server_library_handle (self->library, msg, path, user);
       break;
     case ROUTE_RECORD:
       if (soup_server_message_get_method (msg) == SOUP_METHOD_GET)
@@ -753,6 +772,7 @@ poise_server_dispose (GObject *object)
   PoiseServer *self = (PoiseServer *) object;
 
   poise_server_stop (self);
+  g_clear_object (&self->library);
   g_clear_object (&self->hub);
   g_clear_object (&self->soup);
   g_clear_object (&self->throttle);
@@ -794,6 +814,7 @@ poise_server_new (PoiseServerStorage *storage)
 
   self = g_object_new (POISE_TYPE_SERVER, NULL);
   self->storage = g_object_ref (storage);
+  self->library = poise_server_library_new (storage, self->hub);
   poise_server_storage_start_writer (storage, committed_cb, self);
   return self;
 }
@@ -890,6 +911,8 @@ poise_server_stop (PoiseServer *self)
   if (self->stopped)
     return;
   self->stopped = TRUE;
+  if (self->library != NULL)
+    poise_server_library_stop (self->library);
 
   /* Commit what is queued, then let its answers go out before the
    * connections close: a client told nothing would only retry, but one
