@@ -342,84 +342,31 @@ test_too_large (void)
 
 /* A stranger's web server: HTML where JSON was expected, a 502 like a
  * proxy whose backend is down. */
-typedef struct {
-  GMainContext *context;
-  GMainLoop    *loop;
-  SoupServer   *soup;
-  GThread      *thread;
-  guint         port;
-  GMutex        mutex;
-  GCond         cond;
-} Stranger;
-
-static void
-stranger_cb (SoupServer        *soup,
-             SoupServerMessage *msg,
-             const char        *path,
-             GHashTable        *query,
-             gpointer           user_data)
+static const char *
+stranger_answer (const char *head,
+                 gpointer    user_data)
 {
-  static const char page[] = "<html><body>Welcome to our website</body></html>";
+  const char *line_end = strstr (head, " HTTP/");
+  gboolean versions = line_end != NULL && line_end - head >= 9 &&
+                      strncmp (line_end - 9, "/versions", 9) == 0;
 
-  soup_server_message_set_status (msg, g_str_has_suffix (path, "/versions") ? 502 : 200, NULL);
-  soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC, page, strlen (page));
-}
-
-static gpointer
-stranger_thread (gpointer data)
-{
-  Stranger *stranger = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GSocket) listener = NULL;
-
-  g_main_context_push_thread_default (stranger->context);
-  stranger->soup = soup_server_new (NULL, NULL);
-  soup_server_add_handler (stranger->soup, NULL, stranger_cb, NULL, NULL);
-  /* Our own socket: libsoup 3.2's listen_local leaks its address. */
-  listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  g_socket_bind (listener, any_port, TRUE, &error);
-  g_assert_no_error (error);
-  g_socket_listen (listener, &error);
-  g_assert_no_error (error);
-  soup_server_listen_socket (stranger->soup, listener, 0, &error);
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (listener, &error);
-  g_assert_no_error (error);
-  g_mutex_lock (&stranger->mutex);
-  stranger->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-  g_cond_signal (&stranger->cond);
-  g_mutex_unlock (&stranger->mutex);
-
-  g_main_loop_run (stranger->loop);
-  soup_server_disconnect (stranger->soup);
-  g_clear_object (&stranger->soup);
-  g_main_context_pop_thread_default (stranger->context);
-  return NULL;
+  return versions
+    ? "HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/html\r\nContent-Length: 48\r\n"
+      "Connection: close\r\n\r\n<html><body>Welcome to our website</body></html>"
+    : "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 48\r\n"
+      "Connection: close\r\n\r\n<html><body>Welcome to our website</body></html>";
 }
 
 static void
 test_not_poise (void)
 {
-  Stranger stranger = { 0 };
+  TestStandIn *stranger = test_stand_in_start (stranger_answer, NULL);
   g_autofree char *address = NULL;
   g_auto(Run) pull = { 0 };
   g_auto(Run) history = { 0 };
   g_auto(Run) down = { 0 };
 
-  stranger.context = g_main_context_new ();
-  stranger.loop = g_main_loop_new (stranger.context, FALSE);
-  g_mutex_init (&stranger.mutex);
-  g_cond_init (&stranger.cond);
-  stranger.thread = g_thread_new ("stranger", stranger_thread, &stranger);
-  g_mutex_lock (&stranger.mutex);
-  while (stranger.port == 0)
-    g_cond_wait (&stranger.cond, &stranger.mutex);
-  g_mutex_unlock (&stranger.mutex);
-  address = g_strdup_printf ("http://127.0.0.1:%u", stranger.port);
+  address = g_strdup (test_stand_in_url (stranger));
 
   admin (&pull, supervisor, "--server", address, "library", "pull", NULL);
   g_assert_cmpint (pull.status, ==, EXIT_PROTOCOL);
@@ -430,12 +377,7 @@ test_not_poise (void)
   g_assert_cmpint (history.status, ==, EXIT_SERVER);
   g_assert_nonnull (strstr (history.err, "502"));
 
-  g_main_loop_quit (stranger.loop);
-  g_thread_join (stranger.thread);
-  g_main_loop_unref (stranger.loop);
-  g_main_context_unref (stranger.context);
-  g_mutex_clear (&stranger.mutex);
-  g_cond_clear (&stranger.cond);
+  test_stand_in_stop (stranger);
 
   /* Now nothing listens there: unreachable, naming the address. */
   admin (&down, supervisor, "--server", address, "library", "pull", NULL);

@@ -324,3 +324,158 @@ test_note_json (const char *customer_ref,
   root = json_builder_get_root (builder);
   return json_to_string (root, FALSE);
 }
+
+/* Stand-in servers */
+
+struct _TestStandIn
+{
+  GSocketService    *service;
+  TestStandInAnswer  answer;
+  gpointer           user_data;
+  char              *url;
+  gint               stop;
+  /* Connections are accepted in a thread and main context of their own,
+   * so a test that blocks its main thread (waiting for a CLI) is served. */
+  GThread           *thread;
+  GMainContext      *context;
+  GMainLoop         *loop;
+  GMutex             mutex;
+  GCond              cond;
+};
+
+/* The head, then the body (if any) read and dropped, so that closing does
+ * not reset the connection before the client has read the answer. */
+static char *
+read_request (GInputStream *in)
+{
+  g_autoptr(GString) head = g_string_new (NULL);
+  const char *length;
+  char c;
+
+  while (!g_str_has_suffix (head->str, "\r\n\r\n"))
+    {
+      if (g_input_stream_read (in, &c, 1, NULL, NULL) != 1 || head->len > 64 * 1024)
+        return NULL;
+      g_string_append_c (head, c);
+    }
+
+  length = strstr (head->str, "Content-Length: ");
+  if (length != NULL)
+    {
+      gsize n = g_ascii_strtoull (length + strlen ("Content-Length: "), NULL, 10);
+      g_autofree char *body = g_malloc (MAX (n, 1));
+      gsize got;
+
+      if (n > 16 * 1024 * 1024 ||
+          !g_input_stream_read_all (in, body, n, &got, NULL, NULL) || got != n)
+        return NULL;
+    }
+
+  return g_string_free (g_steal_pointer (&head), FALSE);
+}
+
+static gboolean
+stand_in_run_cb (GThreadedSocketService *service,
+                 GSocketConnection      *connection,
+                 GObject                *source,
+                 gpointer                user_data)
+{
+  TestStandIn *stand_in = user_data;
+  GIOStream *stream = G_IO_STREAM (connection);
+  g_autofree char *head = read_request (g_io_stream_get_input_stream (stream));
+  const char *answer;
+
+  if (head == NULL)
+    return TRUE;
+
+  answer = stand_in->answer (head, stand_in->user_data);
+  if (answer == NULL)
+    {
+      /* Never answers; holds the connection until the test stops us. */
+      while (!g_atomic_int_get (&stand_in->stop))
+        g_usleep (20 * 1000);
+      return TRUE;
+    }
+
+  g_output_stream_write_all (g_io_stream_get_output_stream (stream), answer, strlen (answer),
+                             NULL, NULL, NULL);
+  g_io_stream_close (stream, NULL, NULL);
+  return TRUE;
+}
+
+static gpointer
+stand_in_thread (gpointer data)
+{
+  TestStandIn *stand_in = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  g_main_context_push_thread_default (stand_in->context);
+  stand_in->service = g_threaded_socket_service_new (8);
+  g_signal_connect (stand_in->service, "run", G_CALLBACK (stand_in_run_cb), stand_in);
+  g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (stand_in->service), any_port,
+                                                G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                                NULL, &bound, &error));
+  g_assert_no_error (error);
+  g_socket_service_start (stand_in->service);
+
+  g_mutex_lock (&stand_in->mutex);
+  stand_in->url = g_strdup_printf ("http://127.0.0.1:%u",
+                                   g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  g_cond_signal (&stand_in->cond);
+  g_mutex_unlock (&stand_in->mutex);
+
+  g_main_loop_run (stand_in->loop);
+
+  g_socket_service_stop (stand_in->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (stand_in->service));
+  g_main_context_pop_thread_default (stand_in->context);
+  return NULL;
+}
+
+TestStandIn *
+test_stand_in_start (TestStandInAnswer answer,
+                     gpointer          user_data)
+{
+  TestStandIn *stand_in = g_new0 (TestStandIn, 1);
+
+  stand_in->answer = answer;
+  stand_in->user_data = user_data;
+  stand_in->context = g_main_context_new ();
+  stand_in->loop = g_main_loop_new (stand_in->context, FALSE);
+  g_mutex_init (&stand_in->mutex);
+  g_cond_init (&stand_in->cond);
+  stand_in->thread = g_thread_new ("stand-in", stand_in_thread, stand_in);
+
+  g_mutex_lock (&stand_in->mutex);
+  while (stand_in->url == NULL)
+    g_cond_wait (&stand_in->cond, &stand_in->mutex);
+  g_mutex_unlock (&stand_in->mutex);
+
+  return stand_in;
+}
+
+const char *
+test_stand_in_url (TestStandIn *stand_in)
+{
+  return stand_in->url;
+}
+
+void
+test_stand_in_stop (TestStandIn *stand_in)
+{
+  g_atomic_int_set (&stand_in->stop, 1);
+  g_main_loop_quit (stand_in->loop);
+  g_thread_join (stand_in->thread);
+  /* Let held connections see the flag and their threads finish. */
+  g_usleep (100 * 1000);
+  g_clear_object (&stand_in->service);
+  g_main_loop_unref (stand_in->loop);
+  g_main_context_unref (stand_in->context);
+  g_mutex_clear (&stand_in->mutex);
+  g_cond_clear (&stand_in->cond);
+  g_free (stand_in->url);
+  g_free (stand_in);
+}

@@ -66,6 +66,22 @@ char       *test_uuid             (void);
 char       *test_note_json        (const char  *customer_ref,
                                    const char  *body);
 
+/* A stand-in web server on 127.0.0.1 that answers each request with the
+ * bytes @answer returns for its head ("GET /path HTTP/1.1\r\n…"), or
+ * holds the connection without answering when it returns NULL. Raw
+ * sockets, one thread per connection: libsoup 3.2's server leaks its
+ * connections, which a test process's fast-unwound leak reports cannot
+ * tell apart from ours. */
+typedef const char *(*TestStandInAnswer) (const char *head,
+                                          gpointer    user_data);
+typedef struct _TestStandIn TestStandIn;
+
+TestStandIn *test_stand_in_start  (TestStandInAnswer  answer,
+                                   gpointer           user_data);
+/* "http://127.0.0.1:PORT" */
+const char  *test_stand_in_url    (TestStandIn       *stand_in);
+void         test_stand_in_stop   (TestStandIn       *stand_in);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestReply, test_reply_free)
 
 G_END_DECLS

@@ -844,117 +844,26 @@ typedef enum {
   GARBAGE_STALL,
 } Garbage;
 
-/* A stand-in server that answers every request with fixed bytes, or never.
- * Raw sockets rather than a SoupServer: libsoup 3.2 leaks the connections
- * of its server, and this process's leak reports have no stacks to
- * suppress them by (tests/sanitizers). One thread per connection, so the
- * blocking reads never hold up the client in the main loop. */
-typedef struct {
-  Garbage        garbage;
-  GSocketService *service;
-  gint           stop;
-} GarbageServer;
-
-static gboolean
-read_request (GInputStream *in)
+/* What the stand-in server answers: fixed bytes, or nothing (NULL). */
+static const char *
+garbage_answer (const char *head,
+                gpointer    user_data)
 {
-  g_autoptr(GString) head = g_string_new (NULL);
-  const char *length;
-  char c;
-
-  while (!g_str_has_suffix (head->str, "\r\n\r\n"))
-    {
-      if (g_input_stream_read (in, &c, 1, NULL, NULL) != 1)
-        return FALSE;
-      g_string_append_c (head, c);
-    }
-
-  /* Read the body too, so closing does not reset the connection. */
-  length = strstr (head->str, "Content-Length: ");
-  if (length != NULL)
-    {
-      gsize n = g_ascii_strtoull (length + strlen ("Content-Length: "), NULL, 10);
-      g_autofree char *body = g_malloc (MAX (n, 1));
-      gsize got;
-
-      if (!g_input_stream_read_all (in, body, n, &got, NULL, NULL) || got != n)
-        return FALSE;
-    }
-
-  return TRUE;
-}
-
-static gboolean
-garbage_run_cb (GThreadedSocketService *service,
-                GSocketConnection      *connection,
-                GObject                *source,
-                gpointer                user_data)
-{
-  GarbageServer *server = user_data;
-  GIOStream *stream = G_IO_STREAM (connection);
-  const char *answer = NULL;
-
-  if (!read_request (g_io_stream_get_input_stream (stream)))
-    return TRUE;
-
-  switch (server->garbage)
+  switch ((Garbage) GPOINTER_TO_INT (user_data))
     {
     case GARBAGE_HTML:
-      answer = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 33\r\n"
-               "Connection: close\r\n\r\n<html><body>Welcome</body></html>";
-      break;
+      return "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 33\r\n"
+             "Connection: close\r\n\r\n<html><body>Welcome</body></html>";
     case GARBAGE_TRUNCATED:
-      answer = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 17\r\n"
-               "Connection: close\r\n\r\n{\"name\":\"ana\",\"ro";
-      break;
+      return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 17\r\n"
+             "Connection: close\r\n\r\n{\"name\":\"ana\",\"ro";
     case GARBAGE_500:
-      answer = "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n"
-               "Content-Length: 2\r\nConnection: close\r\n\r\n{}";
-      break;
+      return "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n"
+             "Content-Length: 2\r\nConnection: close\r\n\r\n{}";
     case GARBAGE_STALL:
-      /* Never answers; holds the connection until the test ends. */
-      while (!g_atomic_int_get (&server->stop))
-        g_usleep (20 * 1000);
-      return TRUE;
+    default:
+      return NULL;
     }
-
-  g_output_stream_write_all (g_io_stream_get_output_stream (stream), answer, strlen (answer),
-                             NULL, NULL, NULL);
-  g_io_stream_close (stream, NULL, NULL);
-  return TRUE;
-}
-
-static char *
-garbage_server_start (GarbageServer *server,
-                      Garbage        garbage)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  server->garbage = garbage;
-  server->service = g_threaded_socket_service_new (8);
-  g_signal_connect (server->service, "run", G_CALLBACK (garbage_run_cb), server);
-  g_assert_true (g_socket_listener_add_address (G_SOCKET_LISTENER (server->service), any_port,
-                                                G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-                                                NULL, &bound, &error));
-  g_assert_no_error (error);
-  g_socket_service_start (server->service);
-
-  return g_strdup_printf ("http://127.0.0.1:%u/",
-                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
-}
-
-static void
-garbage_server_stop (GarbageServer *server)
-{
-  g_atomic_int_set (&server->stop, 1);
-  g_socket_service_stop (server->service);
-  g_socket_listener_close (G_SOCKET_LISTENER (server->service));
-  /* Let the connection threads see the flag and finish. */
-  g_usleep (100 * 1000);
-  g_clear_object (&server->service);
 }
 
 static gboolean
@@ -970,14 +879,14 @@ static void
 test_garbage_server (gconstpointer data)
 {
   Garbage garbage = GPOINTER_TO_INT (data);
-  GarbageServer garbage_server = { 0, };
+  TestStandIn *stand_in = test_stand_in_start (garbage_answer, GINT_TO_POINTER (garbage));
   g_autoptr(GError) error = NULL;
   g_autoptr(PoiseNote) note = NULL;
   g_autoptr(PoiseNote) read = NULL;
   g_autofree char *url = NULL;
   Agent *ana = agent_new ("ana");
 
-  url = garbage_server_start (&garbage_server, garbage);
+  url = g_strconcat (test_stand_in_url (stand_in), "/", NULL);
 
   note = add_note (ana, "kept");
   poise_sync_client_set_timeout (ana->client, 1);
@@ -1001,7 +910,7 @@ test_garbage_server (gconstpointer data)
   g_assert_cmpuint (poise_sync_client_get_pending (ana->client), ==, 1);
 
   agent_free (ana);
-  garbage_server_stop (&garbage_server);
+  test_stand_in_stop (stand_in);
 }
 
 static void
