@@ -14,6 +14,7 @@
 #include "poise-follow-ups-page.h"
 #include "poise-query.h"
 #include "poise-scenario-row.h"
+#include "poise-sync-indicator.h"
 #include "poise-window.h"
 
 struct _PoiseWindow
@@ -37,6 +38,7 @@ struct _PoiseWindow
   GtkSearchEntry        *search_entry;
   AdwStatusPage         *no_results_page;
   GtkStack              *sidebar_stack;
+  PoiseSyncIndicator    *sync_indicator;
   AdwToastOverlay       *toast_overlay;
   AdwViewStack          *view_stack;
 
@@ -577,6 +579,7 @@ poise_window_class_init (PoiseWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PoiseWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, PoiseWindow, no_results_page);
   gtk_widget_class_bind_template_child (widget_class, PoiseWindow, sidebar_stack);
+  gtk_widget_class_bind_template_child (widget_class, PoiseWindow, sync_indicator);
   gtk_widget_class_bind_template_child (widget_class, PoiseWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, PoiseWindow, view_stack);
   gtk_widget_class_bind_template_callback (widget_class, on_scenario_activated_cb);
@@ -615,6 +618,7 @@ poise_window_class_init (PoiseWindowClass *klass)
 
   g_type_ensure (POISE_TYPE_CONVERSATION_VIEW);
   g_type_ensure (POISE_TYPE_FOLLOW_UPS_PAGE);
+  g_type_ensure (POISE_TYPE_SYNC_INDICATOR);
 }
 
 static void

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "poise-application.h"
 #include "poise-autostart.h"
@@ -14,6 +15,7 @@
 #include "poise-placeholder-editor.h"
 #include "poise-preferences-window.h"
 #include "poise-scenario-row.h"
+#include "poise-sync-indicator.h"
 #include "poise-window.h"
 
 static char *data_dir;
@@ -947,6 +949,80 @@ test_window_preferences_reminders (void)
   stop_app (g_steal_pointer (&app));
 }
 
+static gboolean
+has_label (GtkWidget     *widget,
+           gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) &&
+         gtk_widget_get_visible (widget) &&
+         strstr (gtk_label_get_label (GTK_LABEL (widget)), data) != NULL;
+}
+
+static gboolean
+shows_label (GtkWidget  *root,
+             const char *text)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  collect_widgets (root, has_label, text, found);
+  return found->len > 0;
+}
+
+static void
+test_sync_indicator_states (void)
+{
+  PoiseApplication *app = start_app ();
+  GtkWidget *window = get_window (app);
+  g_autoptr(GPtrArray) in_window = find_all (window, POISE_TYPE_SYNC_INDICATOR);
+  PoiseSyncIndicator *indicator = poise_sync_indicator_new ();
+  GtkWidget *holder = gtk_window_new ();
+  GtkWidget *button;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  const char *tooltip;
+
+  /* Without a server, no indicator anywhere in the window. */
+  g_assert_cmpuint (in_window->len, >=, 2);
+  for (guint i = 0; i < in_window->len; i++)
+    g_assert_false (gtk_widget_get_visible (g_ptr_array_index (in_window, i)));
+
+  gtk_window_set_child (GTK_WINDOW (holder), GTK_WIDGET (indicator));
+  gtk_window_present (GTK_WINDOW (holder));
+  button = find_one (GTK_WIDGET (indicator), GTK_TYPE_MENU_BUTTON);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (indicator)));
+
+  g_object_set (indicator, "state", 3, "last-synced", now, "pending", 0, NULL);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (indicator)));
+  g_assert_cmpstr (poise_sync_indicator_get_summary (indicator), ==, "Synced");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==, "Team Sync: Synced");
+  g_assert_true (shows_label (GTK_WIDGET (indicator), "Last synced Today"));
+  g_assert_true (shows_label (GTK_WIDGET (indicator), "All changes sent"));
+
+  g_object_set (indicator, "state", 2, "pending", 3, NULL);
+  g_assert_cmpstr (poise_sync_indicator_get_summary (indicator), ==, "Syncing…");
+  g_assert_true (shows_label (GTK_WIDGET (indicator), "3 changes waiting to be sent"));
+
+  g_object_set (indicator, "state", 1, NULL);
+  g_assert_cmpstr (poise_sync_indicator_get_summary (indicator), ==, "Offline");
+  g_assert_nonnull (strstr (poise_sync_indicator_get_detail (indicator), "kept on this computer"));
+  g_assert_false (gtk_widget_has_css_class (button, "error"));
+
+  /* An error says why, and what to do, in the tooltip and the popover. */
+  g_object_set (indicator, "state", 4, "error-message", "The server refused the token", NULL);
+  g_assert_cmpstr (poise_sync_indicator_get_summary (indicator), ==, "Sync Failed");
+  tooltip = gtk_widget_get_tooltip_text (button);
+  g_assert_nonnull (tooltip);
+  g_assert_nonnull (strstr (tooltip, "The server refused the token"));
+  g_assert_true (shows_label (GTK_WIDGET (indicator), "The server refused the token"));
+  g_assert_true (shows_label (GTK_WIDGET (indicator), "Preferences"));
+  g_assert_true (gtk_widget_has_css_class (button, "error"));
+
+  g_object_set (indicator, "state", 0, NULL);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (indicator)));
+
+  gtk_window_destroy (GTK_WINDOW (holder));
+  stop_app (app);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -979,6 +1055,7 @@ main (int   argc,
                    test_window_background_and_reminder_actions);
   g_test_add_func ("/window/start-at-login", test_window_start_at_login);
   g_test_add_func ("/window/preferences-reminders", test_window_preferences_reminders);
+  g_test_add_func ("/sync/indicator-states", test_sync_indicator_states);
 
   result = g_test_run ();
 
