@@ -783,6 +783,26 @@ poise_follow_up_set_updated_by (PoiseFollowUp *self,
   set_text (self, &self->updated_by, updated_by, PROP_UPDATED_BY);
 }
 
+gboolean
+poise_follow_up_content_equal (PoiseFollowUp *a,
+                               PoiseFollowUp *b)
+{
+  g_return_val_if_fail (POISE_IS_FOLLOW_UP (a) && POISE_IS_FOLLOW_UP (b), FALSE);
+
+  return g_str_equal (a->uuid, b->uuid) &&
+         g_strcmp0 (a->customer_name, b->customer_name) == 0 &&
+         g_strcmp0 (a->customer_ref, b->customer_ref) == 0 &&
+         g_strcmp0 (a->contact, b->contact) == 0 &&
+         a->channel == b->channel &&
+         g_strcmp0 (a->promise, b->promise) == 0 &&
+         g_date_time_equal (a->due_at, b->due_at) &&
+         a->cancel_on_reply == b->cancel_on_reply &&
+         a->status == b->status &&
+         g_date_time_equal (a->created_at, b->created_at) &&
+         g_strcmp0 (a->note, b->note) == 0 &&
+         g_strcmp0 (a->assignee, b->assignee) == 0;
+}
+
 /* JSON */
 
 static void

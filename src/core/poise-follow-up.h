@@ -95,6 +95,9 @@ void                 poise_follow_up_set_author         (PoiseFollowUp       *se
 const char          *poise_follow_up_get_updated_by     (PoiseFollowUp       *self);
 void                 poise_follow_up_set_updated_by     (PoiseFollowUp       *self,
                                                          const char          *updated_by);
+/* Same content (every field but the server's and updated_at). */
+gboolean             poise_follow_up_content_equal      (PoiseFollowUp       *a,
+                                                         PoiseFollowUp       *b);
 
 JsonNode            *poise_follow_up_to_json            (PoiseFollowUp       *self);
 PoiseFollowUp       *poise_follow_up_new_from_json      (JsonNode            *node,
