@@ -116,8 +116,10 @@ arena_alloc (PoiseJsonDocument *doc,
       return (char *) chunk + sizeof (Chunk);
     }
 
-  chunk = g_malloc (sizeof (Chunk) + doc->next_chunk_size);
-  chunk->size = doc->next_chunk_size;
+  /* A block between the current chunk size and the large-block limit
+   * still has to fit in the new chunk. */
+  chunk = g_malloc (sizeof (Chunk) + MAX (doc->next_chunk_size, size));
+  chunk->size = MAX (doc->next_chunk_size, size);
   chunk->next = doc->chunks;
   doc->chunks = chunk;
   doc->pos = (char *) chunk + sizeof (Chunk);

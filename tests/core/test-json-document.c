@@ -215,6 +215,23 @@ test_scalar_root (void)
   g_assert_true (_poise_json_document_get_root (literal)->v.boolean);
 }
 
+/* Strings larger than the first chunk but under the large-block cut-off
+ * (a 64 KiB note) once overflowed the chunk made for them. */
+static void
+test_medium_strings (void)
+{
+  static const gsize sizes[] = { 5000, 9000, 65 * 1024, 200 * 1024 };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree char *text = g_strnfill (sizes[i], 'm');
+      g_autofree char *json = g_strdup_printf ("{\"a\": \"b\", \"body\": \"%s\"}", text);
+      g_autoptr(PoiseJsonDocument) doc = parse (json);
+
+      assert_string (_poise_json_value_get_member (_poise_json_document_get_root (doc), "body"), text);
+    }
+}
+
 static void
 test_large (void)
 {
@@ -286,6 +303,7 @@ main (int   argc,
   g_test_add_func ("/json-document/numbers", test_numbers);
   g_test_add_func ("/json-document/empty", test_empty);
   g_test_add_func ("/json-document/scalar-root", test_scalar_root);
+  g_test_add_func ("/json-document/medium-strings", test_medium_strings);
   g_test_add_func ("/json-document/large", test_large);
   g_test_add_func ("/json-document/errors", test_errors);
 

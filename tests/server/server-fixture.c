@@ -1,0 +1,265 @@
+/* server-fixture.c: run the real poise-server binary and talk to it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "server-fixture.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+
+static const char *
+server_binary (void)
+{
+  const char *path = g_getenv ("POISE_SERVER");
+
+  g_assert_nonnull (path);
+  return path;
+}
+
+TestServer *
+test_server_start (const char *dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  TestServer *server = g_new0 (TestServer, 1);
+  const char *port;
+
+  server->dir = dir != NULL ? g_strdup (dir) : g_dir_make_tmp ("poise-server-XXXXXX", &error);
+  g_assert_no_error (error);
+  server->db = g_build_filename (server->dir, "server.db", NULL);
+  server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                                      server_binary (), "serve", "--db", server->db,
+                                      "--port", "0", NULL);
+  g_assert_no_error (error);
+
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+  port = strrchr (line, ':') + 1;
+  server->port = atoi (port);
+  g_assert_cmpuint (server->port, >, 0);
+  server->base = g_strdup_printf ("http://127.0.0.1:%u/api/v1", server->port);
+  return server;
+}
+
+static void
+wait_for (TestServer *server)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_wait (server->process, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&server->process);
+}
+
+void
+test_server_stop (TestServer *server)
+{
+  g_subprocess_send_signal (server->process, SIGTERM);
+  wait_for (server);
+}
+
+void
+test_server_kill (TestServer *server)
+{
+  g_subprocess_force_exit (server->process);
+  wait_for (server);
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_remove (path);
+    }
+  g_rmdir (dir);
+}
+
+void
+test_server_free (TestServer *server)
+{
+  if (server->process != NULL)
+    test_server_stop (server);
+  remove_dir (server->dir);
+  g_free (server->dir);
+  g_free (server->db);
+  g_free (server->base);
+  g_free (server);
+}
+
+char *
+test_server_cli (const char *db,
+                 gboolean    ok,
+                 ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  char *out = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) server_binary ());
+  va_start (args, ok);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, "--db");
+  g_ptr_array_add (argv, (char *) db);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                               &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  if (ok)
+    g_assert_true (g_subprocess_get_successful (process));
+  else
+    g_assert_false (g_subprocess_get_successful (process));
+  return out;
+}
+
+char *
+test_server_add_user (TestServer *server,
+                      const char *name,
+                      const char *role)
+{
+  g_autofree char *out = test_server_cli (server->db, TRUE, "user", "add", name, "--role", role, NULL);
+
+  return g_strstrip (g_strdup (out));
+}
+
+char *
+test_url (TestServer *server,
+          const char *path)
+{
+  return g_strconcat (server->base, path, NULL);
+}
+
+TestReply *
+test_request (SoupSession *session,
+              const char  *method,
+              const char  *url,
+              const char  *token,
+              const char  *body,
+              ...)
+{
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  SoupMessageHeaders *headers;
+  TestReply *reply;
+  const char *name;
+  va_list args;
+
+  g_assert_nonnull (msg);
+  headers = soup_message_get_request_headers (msg);
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (headers, "Authorization", value);
+    }
+  va_start (args, body);
+  while ((name = va_arg (args, const char *)) != NULL)
+    soup_message_headers_replace (headers, name, va_arg (args, const char *));
+  va_end (args);
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", request);
+    }
+
+  bytes = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+
+  reply = g_new0 (TestReply, 1);
+  reply->status = soup_message_get_status (msg);
+  reply->body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  reply->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+  reply->json = json_from_string (reply->body, NULL);
+  return reply;
+}
+
+void
+test_reply_free (TestReply *reply)
+{
+  g_free (reply->body);
+  g_clear_pointer (&reply->json, json_node_unref);
+  soup_message_headers_unref (reply->headers);
+  g_free (reply);
+}
+
+static JsonObject *
+reply_object (TestReply *reply)
+{
+  g_assert_nonnull (reply->json);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (reply->json));
+  return json_node_get_object (reply->json);
+}
+
+const char *
+test_reply_string (TestReply  *reply,
+                   const char *member)
+{
+  return json_object_get_string_member_with_default (reply_object (reply), member, NULL);
+}
+
+gint64
+test_reply_int (TestReply  *reply,
+                const char *member)
+{
+  return json_object_get_int_member_with_default (reply_object (reply), member, -1);
+}
+
+const char *
+test_reply_error_code (TestReply *reply)
+{
+  JsonObject *object = reply_object (reply);
+  JsonObject *error;
+
+  g_assert_true (json_object_has_member (object, "error"));
+  error = json_object_get_object_member (object, "error");
+  g_assert_nonnull (json_object_get_string_member_with_default (error, "message", NULL));
+  return json_object_get_string_member_with_default (error, "code", NULL);
+}
+
+char *
+test_uuid (void)
+{
+  return g_uuid_string_random ();
+}
+
+char *
+test_note_json (const char *customer_ref,
+                const char *body)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "customer_ref");
+  json_builder_add_string_value (builder, customer_ref);
+  json_builder_set_member_name (builder, "body");
+  json_builder_add_string_value (builder, body);
+  json_builder_set_member_name (builder, "created_at");
+  json_builder_add_string_value (builder, "2026-01-02T03:04:05Z");
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}

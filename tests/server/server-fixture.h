@@ -1,0 +1,65 @@
+/* server-fixture.h: run the real poise-server binary and talk to it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  GSubprocess *process;
+  char        *dir;    /* temporary; holds the database */
+  char        *db;
+  char        *base;   /* "http://127.0.0.1:PORT/api/v1" */
+  guint        port;
+} TestServer;
+
+typedef struct {
+  guint               status;
+  char               *body;
+  JsonNode           *json;     /* NULL if the body is not JSON */
+  SoupMessageHeaders *headers;
+} TestReply;
+
+/* Starts poise-server on 127.0.0.1, port 0, with @dir's database (a new
+ * temporary directory if NULL). */
+TestServer *test_server_start     (const char  *dir);
+void        test_server_stop      (TestServer  *server);   /* SIGTERM, wait */
+void        test_server_kill      (TestServer  *server);   /* SIGKILL, wait */
+void        test_server_free      (TestServer  *server);   /* removes the directory */
+
+/* Runs `poise-server ARGS… --db DB`; returns stdout, asserts exit 0 if @ok. */
+char       *test_server_cli       (const char  *db,
+                                   gboolean     ok,
+                                   ...) G_GNUC_NULL_TERMINATED;
+char       *test_server_add_user  (TestServer  *server,
+                                   const char  *name,
+                                   const char  *role);
+
+char       *test_url              (TestServer  *server,
+                                   const char  *path);
+/* @token and @body may be NULL; then header name/value pairs, NULL-ended. */
+TestReply  *test_request          (SoupSession *session,
+                                   const char  *method,
+                                   const char  *url,
+                                   const char  *token,
+                                   const char  *body,
+                                   ...) G_GNUC_NULL_TERMINATED;
+void        test_reply_free       (TestReply   *reply);
+const char *test_reply_string     (TestReply   *reply,
+                                   const char  *member);
+gint64      test_reply_int        (TestReply   *reply,
+                                   const char  *member);
+const char *test_reply_error_code (TestReply   *reply);
+
+char       *test_uuid             (void);
+/* Builds a note body. */
+char       *test_note_json        (const char  *customer_ref,
+                                   const char  *body);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestReply, test_reply_free)
+
+G_END_DECLS
