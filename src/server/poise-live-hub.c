@@ -2,7 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A poke, not a data channel: {"type":"changes","last_seq":N} tells a
+ * Mostly a poke, not a data channel (backup requests are announced here
+ * too, see poise-server-backup.c): {"type":"changes","last_seq":N} tells a
  * client to pull; a lost poke costs nothing because clients also pull on
  * connect and every few minutes.  Clients have nothing to say, so one that
  * sends a message is closed (policy violation).  The keepalive ping keeps
@@ -107,6 +108,15 @@ poise_live_hub_poke (PoiseLiveHub *self,
   g_return_if_fail (POISE_IS_LIVE_HUB (self));
 
   text = g_strdup_printf ("{\"type\":\"changes\",\"last_seq\":%" G_GINT64_FORMAT "}", last_seq);
+  poise_live_hub_broadcast (self, text);
+}
+
+void
+poise_live_hub_broadcast (PoiseLiveHub *self,
+                          const char   *text)
+{
+  g_return_if_fail (POISE_IS_LIVE_HUB (self));
+
   for (guint i = 0; i < self->sockets->len; i++)
     {
       SoupWebsocketConnection *connection = g_ptr_array_index (self->sockets, i);
