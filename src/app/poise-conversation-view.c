@@ -35,6 +35,7 @@ struct _PoiseConversationView
   GtkLabel          *emotion_label;
   GtkWidget         *fields_box;
   GtkListBox        *fields_list;
+  PoiseMessageAnalyzer *message_analyzer;
   GtkLabel          *missing_label;
   AdwStatusPage     *missing_page;
   GtkLabel          *next_step_label;
@@ -43,6 +44,7 @@ struct _PoiseConversationView
   GtkLabel          *progress_label;
   GtkWidget         *promise_box;
   GtkLabel          *promise_label;
+  PoiseReplyDraft   *reply_draft;
   GtkStack          *scenario_stack;
   GtkWidget         *scroller;
   GtkLabel          *title_label;
@@ -486,6 +488,10 @@ poise_conversation_view_class_init (PoiseConversationViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/poise-conversation-view.ui");
   g_type_ensure (POISE_TYPE_CUSTOMER_PANEL);
+  g_type_ensure (POISE_TYPE_MESSAGE_ANALYZER);
+  g_type_ensure (POISE_TYPE_REPLY_DRAFT);
+  gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, message_analyzer);
+  gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, reply_draft);
   gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, advice_box);
   gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, advice_label);
   gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, avoid_list);
@@ -542,6 +548,7 @@ poise_conversation_view_setup (PoiseConversationView *self,
                            G_CALLBACK (on_scenario_changed_cb), self,
                            G_CONNECT_SWAPPED);
 
+  poise_message_analyzer_setup (self->message_analyzer, library, conversation, language);
   poise_conversation_view_reload (self);
 }
 
@@ -556,6 +563,8 @@ poise_conversation_view_set_language (PoiseConversationView *self,
 
   g_free (self->language);
   self->language = g_strdup (language);
+  poise_message_analyzer_set_language (self->message_analyzer, language);
+  poise_reply_draft_set_language (self->reply_draft, language);
   poise_conversation_view_reload (self);
 }
 
@@ -774,4 +783,30 @@ poise_conversation_view_get_customer_panel (PoiseConversationView *self)
   g_return_val_if_fail (POISE_IS_CONVERSATION_VIEW (self), NULL);
 
   return self->customer_panel;
+}
+
+/**
+ * poise_conversation_view_get_message_analyzer:
+ *
+ * Returns: (transfer none): the customer's message and its suggestions
+ */
+PoiseMessageAnalyzer *
+poise_conversation_view_get_message_analyzer (PoiseConversationView *self)
+{
+  g_return_val_if_fail (POISE_IS_CONVERSATION_VIEW (self), NULL);
+
+  return self->message_analyzer;
+}
+
+/**
+ * poise_conversation_view_get_reply_draft:
+ *
+ * Returns: (transfer none): the agent's reply draft
+ */
+PoiseReplyDraft *
+poise_conversation_view_get_reply_draft (PoiseConversationView *self)
+{
+  g_return_val_if_fail (POISE_IS_CONVERSATION_VIEW (self), NULL);
+
+  return self->reply_draft;
 }

@@ -21,6 +21,7 @@ struct _PoisePreferencesWindow
   AdwComboRow          *color_scheme_row;
   AdwComboRow          *language_row;
   GtkSwitch            *login_switch;
+  GtkSwitch            *pause_switch;
 };
 
 G_DEFINE_FINAL_TYPE (PoisePreferencesWindow, poise_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -89,6 +90,7 @@ poise_preferences_window_class_init (PoisePreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PoisePreferencesWindow, color_scheme_row);
   gtk_widget_class_bind_template_child (widget_class, PoisePreferencesWindow, language_row);
   gtk_widget_class_bind_template_child (widget_class, PoisePreferencesWindow, login_switch);
+  gtk_widget_class_bind_template_child (widget_class, PoisePreferencesWindow, pause_switch);
 }
 
 static void
@@ -120,6 +122,7 @@ poise_preferences_window_new (GSettings *settings)
   g_settings_bind (settings, "run-in-background",
                    self->background_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "offer-pause", self->pause_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "start-at-login",
                    self->login_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);

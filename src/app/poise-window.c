@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "first-frame.h"
+#include "poise-conversation-end.h"
 #include "poise-conversation-view.h"
 #include "poise-follow-up-row.h"
 #include "poise-follow-ups-page.h"
@@ -341,6 +342,9 @@ new_conversation_action (GtkWidget  *widget,
       return;
     }
 
+  /* The summary note and the pause (poise-conversation-end.c). */
+  poise_conversation_end (self, self->application, self->conversation_view);
+
   g_clear_pointer (&self->undo_snapshot, json_node_unref);
   self->undo_snapshot = poise_conversation_to_json (conversation);
 
@@ -554,6 +558,9 @@ setup (PoiseWindow      *self,
   poise_customer_panel_setup (poise_conversation_view_get_customer_panel (self->conversation_view),
                               conversation,
                               poise_application_get_store (self->application));
+  poise_reply_draft_setup (poise_conversation_view_get_reply_draft (self->conversation_view),
+                           library, conversation, poise_application_get_store (self->application),
+                           get_language (self));
 
   g_object_bind_property (self->follow_ups_page, "n-due",
                           self->follow_ups_stack_page, "badge-number",

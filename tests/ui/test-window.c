@@ -932,9 +932,10 @@ test_window_preferences_reminders (void)
     }
   g_assert_nonnull (preferences);
 
-  /* The Reminders group: Run in Background, then Start at Login. */
+  /* The Reminders group: Run in Background, then Start at Login (then
+   * Offer a Pause, see test-coaching.c). */
   switches = find_all (preferences, GTK_TYPE_SWITCH);
-  g_assert_cmpuint (switches->len, ==, 2);
+  g_assert_cmpuint (switches->len, ==, 3);
   g_assert_true (gtk_switch_get_active (g_ptr_array_index (switches, 0)));
   g_assert_false (gtk_switch_get_active (g_ptr_array_index (switches, 1)));
 
