@@ -4,7 +4,7 @@
 #   make build   configure build/ once, then ninja
 #   make run     run the uninstalled app
 #   make test    all meson tests under Xvfb + a private bus; ends "N passed, N failed"
-#   make bench   the benchmarks (bench-library, bench-store, bench-follow-ups.sh, bench-launch.sh)
+#   make bench   the benchmarks (bench-library, bench-store, bench-sync, bench-follow-ups.sh, bench-launch.sh)
 #   make update-po  regenerate the template and merge it into po/*.po
 #   make clean   remove build/
 
@@ -82,6 +82,7 @@ test: deps build
 bench: deps bench-deps build
 	BUILDDIR=$(BUILDDIR) .ci/test-env.sh $(BUILDDIR)/bench/bench-library
 	BUILDDIR=$(BUILDDIR) .ci/test-env.sh $(BUILDDIR)/bench/bench-store
+	BUILDDIR=$(BUILDDIR) .ci/test-env.sh $(BUILDDIR)/bench/bench-sync
 	BUILDDIR=$(BUILDDIR) .ci/test-env.sh bench/bench-follow-ups.sh
 	BUILDDIR=$(BUILDDIR) .ci/test-env.sh bench/bench-launch.sh
 
