@@ -99,7 +99,8 @@ static const char * const migrations[] = {
   "CREATE INDEX notes_customer_ref ON notes (customer_ref, updated_at);"
   "CREATE INDEX notes_updated_at ON notes (updated_at);"
   /* generation counts local changes, so settling a push can tell whether
-   * the record changed again meanwhile; sent is the JSON last pushed. */
+   * the record changed again meanwhile; sent is a JSON array of what was
+   * pushed since the base, to recognise our own write in a 412. */
   "CREATE TABLE outbox ("
   "  kind            TEXT NOT NULL CHECK (kind IN ('note', 'followup')),"
   "  uuid            TEXT NOT NULL,"
@@ -703,10 +704,12 @@ poise_store_class_init (PoiseStoreClass *klass)
   /**
    * PoiseStore::changed:
    * @self: the store
-   * @uuid: the follow-up that was inserted, updated, deleted or restored
+   * @uuid: (nullable): the follow-up that was inserted, updated, deleted
+   *   or restored; %NULL if the owner changed or a sync page changed more
+   *   than 50 at once
    *
-   * Emitted after the change was committed.  Lists taken before it are
-   * snapshots: take a new one.
+   * Emitted after the change was committed, for local writes and for what
+   * the sync applies.  Lists taken before it are snapshots: take a new one.
    */
   signals[CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -716,8 +719,9 @@ poise_store_class_init (PoiseStoreClass *klass)
   /**
    * PoiseStore::note-changed:
    * @self: the store
-   * @uuid: the note that was saved, deleted or restored, locally or from
-   *   the team's server
+   * @uuid: (nullable): the note that was saved, deleted or restored,
+   *   locally or from the team's server; %NULL if a sync page changed more
+   *   than 50 at once
    *
    * Emitted after the change was committed.
    */
