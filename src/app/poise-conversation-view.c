@@ -28,6 +28,7 @@ struct _PoiseConversationView
 
   /* Template widgets */
   GtkLabel          *advice_label;
+  PoiseBackupButton *backup_button;
   GtkWidget         *advice_box;
   GtkListBox        *avoid_list;
   GtkListBox        *checklist;
@@ -488,7 +489,9 @@ poise_conversation_view_class_init (PoiseConversationViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/poise-conversation-view.ui");
   g_type_ensure (POISE_TYPE_CUSTOMER_PANEL);
+  g_type_ensure (POISE_TYPE_BACKUP_BUTTON);
   g_type_ensure (POISE_TYPE_MESSAGE_ANALYZER);
+  gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, backup_button);
   g_type_ensure (POISE_TYPE_REPLY_DRAFT);
   gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, message_analyzer);
   gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, reply_draft);
@@ -565,6 +568,7 @@ poise_conversation_view_set_language (PoiseConversationView *self,
   self->language = g_strdup (language);
   poise_message_analyzer_set_language (self->message_analyzer, language);
   poise_reply_draft_set_language (self->reply_draft, language);
+  poise_backup_button_set_language (self->backup_button, language);
   poise_conversation_view_reload (self);
 }
 
@@ -809,4 +813,17 @@ poise_conversation_view_get_reply_draft (PoiseConversationView *self)
   g_return_val_if_fail (POISE_IS_CONVERSATION_VIEW (self), NULL);
 
   return self->reply_draft;
+}
+
+/**
+ * poise_conversation_view_get_backup_button:
+ *
+ * Returns: (transfer none): "Need Backup"
+ */
+PoiseBackupButton *
+poise_conversation_view_get_backup_button (PoiseConversationView *self)
+{
+  g_return_val_if_fail (POISE_IS_CONVERSATION_VIEW (self), NULL);
+
+  return self->backup_button;
 }

@@ -6,6 +6,7 @@
 
 #include <gtk/gtk.h>
 
+#include "poise-backup-button.h"
 #include "poise-conversation.h"
 #include "poise-customer-panel.h"
 #include "poise-follow-up.h"
@@ -46,5 +47,6 @@ PoiseCustomerPanel *poise_conversation_view_get_customer_panel (PoiseConversatio
 /* The customer's message with its suggestions, and the agent's draft. */
 PoiseMessageAnalyzer *poise_conversation_view_get_message_analyzer (PoiseConversationView *self);
 PoiseReplyDraft      *poise_conversation_view_get_reply_draft      (PoiseConversationView *self);
+PoiseBackupButton    *poise_conversation_view_get_backup_button    (PoiseConversationView *self);
 
 G_END_DECLS

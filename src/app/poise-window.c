@@ -561,6 +561,10 @@ setup (PoiseWindow      *self,
   poise_reply_draft_setup (poise_conversation_view_get_reply_draft (self->conversation_view),
                            library, conversation, poise_application_get_store (self->application),
                            get_language (self));
+  /* No sync client in the application yet (app-sync): the button explains
+   * that a team server is needed. */
+  poise_backup_button_setup (poise_conversation_view_get_backup_button (self->conversation_view),
+                             NULL, library, conversation, get_language (self));
 
   g_object_bind_property (self->follow_ups_page, "n-due",
                           self->follow_ups_stack_page, "badge-number",

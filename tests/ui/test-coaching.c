@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "poise-application.h"
+#include "poise-backup-alerts.h"
+#include "poise-backup-button.h"
 #include "poise-conversation-view.h"
 #include "poise-customer-panel.h"
 #include "poise-message-analyzer.h"
@@ -17,6 +19,7 @@
 #include "poise-reply-draft.h"
 #include "poise-summary-dialog.h"
 #include "poise-window.h"
+#include "server-fixture.h"
 
 static char *data_dir;
 
@@ -692,6 +695,234 @@ test_pause_offer (void)
   stop_app (app);
 }
 
+/* Backup through a real poise-server: the agent's button (with a sync
+ * client as the app will give it) sends; the supervisor's client hears it,
+ * and the supervisor's Acknowledge (the notification's app.backup-ack)
+ * turns the agent's "Request sent" into "ben is on the way".  Without a
+ * client the button is disabled and says why. */
+typedef struct {
+  char *id;
+  char *from;
+} Heard;
+
+static void
+heard_request_cb (PoiseSyncClient *client,
+                  const char      *type,
+                  JsonObject      *message,
+                  Heard           *heard)
+{
+  g_free (heard->id);
+  g_free (heard->from);
+  heard->id = g_strdup (json_object_get_string_member (message, "id"));
+  heard->from = g_strdup (json_object_get_string_member (message, "from"));
+}
+
+static PoiseSyncClient *
+new_client (TestServer  *server,
+            const char  *name,
+            const char  *role,
+            PoiseStore **store)
+{
+  g_autofree char *path = g_build_filename (data_dir, name, NULL);
+  g_autofree char *db = NULL;
+  g_autofree char *token = test_server_add_user (server, name, role);
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", server->port);
+  g_autoptr(GError) error = NULL;
+  PoiseSyncClient *client;
+
+  g_mkdir_with_parents (path, 0700);
+  db = g_build_filename (path, "poise.db", NULL);
+  *store = poise_store_new (db, &error);
+  g_assert_no_error (error);
+  client = poise_sync_client_new (*store);
+  poise_sync_client_set_server (client, url, token);
+  return client;
+}
+
+static void
+wait_for_live (PoiseSyncClient *client)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (!poise_sync_client_get_live (client) && g_get_monotonic_time () < deadline)
+    iterate_for (50);
+  g_assert_true (poise_sync_client_get_live (client));
+}
+
+static void
+wait_for_status (PoiseBackupButton *button,
+                 const char        *prefix)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (!g_str_has_prefix (poise_backup_button_get_status (button) ? poise_backup_button_get_status (button) : "", prefix) &&
+         g_get_monotonic_time () < deadline)
+    iterate_for (50);
+  g_assert_cmpstr (poise_backup_button_get_status (button), ==, prefix);
+}
+
+/* A notification server on the test bus, in this process: it records the
+ * summary, body and actions of each Notify. */
+static const char notifications_xml[] =
+  "<node><interface name='org.freedesktop.Notifications'>"
+  "<method name='GetCapabilities'><arg type='as' direction='out'/></method>"
+  "<method name='Notify'><arg type='s' direction='in'/><arg type='u' direction='in'/>"
+  "<arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "<arg type='as' direction='in'/><arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
+  "<arg type='u' direction='out'/></method>"
+  "<method name='CloseNotification'><arg type='u' direction='in'/></method>"
+  "<method name='GetServerInformation'><arg type='s' direction='out'/><arg type='s' direction='out'/>"
+  "<arg type='s' direction='out'/><arg type='s' direction='out'/></method>"
+  "</interface></node>";
+
+typedef struct {
+  char  *summary;
+  char  *body;
+  GStrv  actions;
+  guint  n_closed;
+} Notified;
+
+static void
+notifications_call_cb (GDBusConnection       *connection,
+                       const char            *sender,
+                       const char            *path,
+                       const char            *interface,
+                       const char            *method,
+                       GVariant              *parameters,
+                       GDBusMethodInvocation *invocation,
+                       gpointer               user_data)
+{
+  Notified *notified = user_data;
+
+  if (g_str_equal (method, "Notify"))
+    {
+      g_clear_pointer (&notified->summary, g_free);
+      g_clear_pointer (&notified->body, g_free);
+      g_clear_pointer (&notified->actions, g_strfreev);
+      g_variant_get_child (parameters, 3, "s", &notified->summary);
+      g_variant_get_child (parameters, 4, "s", &notified->body);
+      g_variant_get_child (parameters, 5, "^as", &notified->actions);
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", 1));
+    }
+  else if (g_str_equal (method, "CloseNotification"))
+    {
+      notified->n_closed++;
+      g_dbus_method_invocation_return_value (invocation, NULL);
+    }
+  else if (g_str_equal (method, "GetCapabilities"))
+    {
+      const char *caps[] = { "actions", "body", NULL };
+
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", caps));
+    }
+  else
+    g_dbus_method_invocation_return_value (invocation,
+                                           g_variant_new ("(ssss)", "fake", "poise", "1", "1.2"));
+}
+
+static guint
+fake_notifications_start (Notified *notified)
+{
+  static const GDBusInterfaceVTable vtable = { notifications_call_cb, NULL, NULL, { 0 } };
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
+  GDBusConnection *bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  guint id;
+
+  id = g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications", info->interfaces[0],
+                                          &vtable, notified, NULL, NULL);
+  g_assert_cmpuint (id, >, 0);
+  g_bus_own_name_on_connection (bus, "org.freedesktop.Notifications", G_BUS_NAME_OWNER_FLAGS_NONE,
+                                NULL, NULL, NULL, NULL);
+  iterate_for (200);
+  g_object_unref (bus);
+  return id;
+}
+
+static void
+test_backup_request (void)
+{
+  PoiseApplication *app = start_app ();
+  GtkWidget *window = get_window (app);
+  PoiseConversation *conversation = poise_application_get_conversation (app);
+  PoiseBackupButton *button = poise_conversation_view_get_backup_button (get_view (window));
+  TestServer *server;
+  g_autoptr(PoiseStore) ana_store = NULL;
+  g_autoptr(PoiseStore) ben_store = NULL;
+  g_autoptr(PoiseSyncClient) ana = NULL;
+  g_autoptr(PoiseSyncClient) ben = NULL;
+  g_autoptr(PoiseBackupAlerts) alerts = NULL;
+  Heard heard = { NULL, NULL };
+  Notified notified = { NULL, NULL, NULL, 0 };
+  guint fake_id;
+  gint64 deadline;
+
+  /* The window's own button: no team sync, so disabled, saying why. */
+  g_assert_false (gtk_widget_get_sensitive (find_one (GTK_WIDGET (button), GTK_TYPE_BUTTON)) &&
+                  gtk_widget_is_sensitive (find_one (GTK_WIDGET (button), GTK_TYPE_BUTTON)));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (find_one (GTK_WIDGET (button), GTK_TYPE_BUTTON)),
+                            "needs a team server"));
+
+  fake_id = fake_notifications_start (&notified);
+  server = test_server_start (NULL);
+  ana = new_client (server, "ana", "agent", &ana_store);
+  ben = new_client (server, "ben", "supervisor", &ben_store);
+  wait_for_live (ana);
+  wait_for_live (ben);
+  /* The role comes with the first sync. */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (g_strcmp0 (poise_sync_client_get_user_role (ben), "supervisor") != 0 &&
+         g_get_monotonic_time () < deadline)
+    iterate_for (50);
+  g_assert_cmpstr (poise_sync_client_get_user_role (ben), ==, "supervisor");
+  alerts = poise_backup_alerts_new (G_APPLICATION (app), ben);
+  g_signal_connect (ben, "live-message::backup_request", G_CALLBACK (heard_request_cb), &heard);
+
+  poise_backup_button_setup (button, ana, poise_application_get_library (app), conversation, "en");
+  g_assert_true (gtk_widget_is_sensitive (find_one (GTK_WIDGET (button), GTK_TYPE_BUTTON)));
+  poise_conversation_set_scenario_id (conversation, "threat");
+  poise_conversation_set_value (conversation, POISE_CUSTOMER_REF_KEY, "CUST-1");
+
+  poise_backup_button_send (button, "He says he will come to the office");
+  wait_for_status (button, "Request sent: a supervisor will be told at once");
+
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (heard.id == NULL && g_get_monotonic_time () < deadline)
+    iterate_for (50);
+  g_assert_nonnull (heard.id);
+  g_assert_cmpstr (heard.from, ==, "ana");
+
+  /* The supervisor's notification: who, what, and Acknowledge. */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (notified.summary == NULL && g_get_monotonic_time () < deadline)
+    iterate_for (50);
+  g_assert_cmpstr (notified.summary, ==, "ana needs backup");
+  g_assert_cmpstr (notified.body, ==, "He says he will come to the office (customer CUST-1)");
+  g_assert_true (g_strv_contains ((const char * const *) notified.actions, "Acknowledge"));
+
+  /* The notification's Acknowledge button. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "backup-ack", g_variant_new_string (heard.id));
+  wait_for_status (button, "ben is on the way");
+
+  g_signal_handlers_disconnect_by_data (ben, &heard);
+  g_clear_object (&alerts);
+  poise_backup_button_setup (button, NULL, NULL, conversation, "en");
+  poise_sync_client_set_server (ana, NULL, NULL);
+  poise_sync_client_set_server (ben, NULL, NULL);
+  g_free (heard.id);
+  g_free (heard.from);
+  {
+    GDBusConnection *bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+
+    g_dbus_connection_unregister_object (bus, fake_id);
+    g_object_unref (bus);
+  }
+  g_free (notified.summary);
+  g_free (notified.body);
+  g_strfreev (notified.actions);
+  test_server_free (server);
+  stop_app (app);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -719,6 +950,7 @@ main (int   argc,
   g_test_add_func ("/coaching/next-step-german", test_next_step_german);
   g_test_add_func ("/coaching/summary-note", test_summary_note);
   g_test_add_func ("/coaching/pause-offer", test_pause_offer);
+  g_test_add_func ("/coaching/backup-request", test_backup_request);
 
   result = g_test_run ();
 
