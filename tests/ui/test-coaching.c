@@ -240,6 +240,32 @@ wait_until_toplevel (GType       type,
   g_assert_nonnull (*out);
 }
 
+static void
+store_result_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static char *
+read_clipboard (GtkWidget *widget)
+{
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (widget);
+  g_autoptr(GAsyncResult) result = NULL;
+  GError *error = NULL;
+  char *text;
+
+  gdk_clipboard_read_text_async (clipboard, NULL, store_result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  text = gdk_clipboard_read_text_finish (clipboard, result, &error);
+  g_assert_no_error (error);
+  return text;
+}
+
 static GtkWidget *
 find_pause_offer (void)
 {
@@ -435,6 +461,14 @@ test_draft_avoid_replace (void)
   german = buffer_text (buffer);
   g_assert_null (strstr (german, "Beruhigen"));
   g_assert_nonnull (strstr (german, "Ich merke, wie sehr Sie das ärgert"));
+
+  /* Copy My Reply copies the draft as it stands. */
+  gtk_widget_activate_action (GTK_WIDGET (draft), "draft.copy", NULL);
+  {
+    g_autofree char *copied = read_clipboard (window);
+
+    g_assert_cmpstr (copied, ==, german);
+  }
 
   stop_app (app);
 }
