@@ -4,7 +4,8 @@
 #   make build   configure build/ once, then ninja
 #   make run     run the uninstalled app
 #   make test    all meson tests under Xvfb + a private bus; ends "N passed, N failed"
-#   make bench   the benchmarks (bench-library, bench-store, bench-sync, bench-follow-ups.sh, bench-launch.sh)
+#   make bench   the benchmarks (bench-library, bench-store, bench-sync, bench-follow-ups.sh,
+#                bench-launch.sh, bench-server.sh)
 #   make update-po  regenerate the template and merge it into po/*.po
 #   make clean   remove build/
 
@@ -22,8 +23,9 @@ DEPS = \
 	xvfb xauth dbus-x11 at-spi2-core gnome-keyring \
 	python3-gi gir1.2-atspi-2.0 imagemagick xdotool
 
-# Only the benchmarks and the screenshot script need these (xwininfo).
-BENCH_DEPS = x11-utils
+# Only the benchmarks and the screenshot script need these (xwininfo;
+# wrk and nginx for bench-server.sh's load and its reference).
+BENCH_DEPS = x11-utils wrk nginx-light
 
 .PHONY: all deps bench-deps build run test bench screenshots update-po clean
 
@@ -85,6 +87,7 @@ bench: deps bench-deps build
 	BUILDDIR=$(BUILDDIR) .ci/test-env.sh $(BUILDDIR)/bench/bench-sync
 	BUILDDIR=$(BUILDDIR) .ci/test-env.sh bench/bench-follow-ups.sh
 	BUILDDIR=$(BUILDDIR) .ci/test-env.sh bench/bench-launch.sh
+	BUILDDIR=$(BUILDDIR) .ci/test-env.sh bench/bench-server.sh
 
 screenshots: deps bench-deps build
 	BUILDDIR=$(BUILDDIR) bench/screenshots.sh

@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  *   poise-server serve --db FILE [--address 127.0.0.1] [--port 8080]
- *                      [--tls-cert FILE --tls-key FILE]
+ *                      [--tls-cert FILE --tls-key FILE] [--trust-proxy]
  *   poise-server user add NAME --role agent|supervisor --db FILE
  *   poise-server user list|remove NAME|reset-token NAME --db FILE
  *   poise-server backup --db FILE OUT
@@ -27,6 +27,7 @@ static int opt_port = 8080;
 static char *opt_tls_cert;
 static char *opt_tls_key;
 static char *opt_role;
+static gboolean opt_trust_proxy;
 
 static const GOptionEntry db_entries[] = {
   { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db, "The database file", "FILE" },
@@ -38,6 +39,8 @@ static const GOptionEntry serve_entries[] = {
   { "port", 0, 0, G_OPTION_ARG_INT, &opt_port, "Port (default 8080; 0 picks a free one)", "PORT" },
   { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_cert, "PEM certificate for https", "FILE" },
   { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_key, "PEM private key for https", "FILE" },
+  { "trust-proxy", 0, 0, G_OPTION_ARG_NONE, &opt_trust_proxy,
+    "Throttle by the X-Real-IP of requests from a proxy on loopback", NULL },
   { NULL }
 };
 
@@ -51,6 +54,7 @@ usage (void)
 {
   g_printerr ("Usage:\n"
               "  poise-server serve --db FILE [--address 127.0.0.1] [--port 8080] [--tls-cert F --tls-key F]\n"
+              "                     [--trust-proxy]\n"
               "  poise-server user add NAME --role agent|supervisor --db FILE\n"
               "  poise-server user list --db FILE\n"
               "  poise-server user remove NAME --db FILE\n"
@@ -140,10 +144,15 @@ serve (int    argc,
 
   raise_file_limit ();
   signal (SIGPIPE, SIG_IGN);
+  /* Before the "listening" line: whoever reads it may stop us at once. */
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, on_quit_signal_cb, loop);
+  g_unix_signal_add (SIGINT, on_quit_signal_cb, loop);
   if ((storage = open_storage ()) == NULL)
     return 1;
 
   server = poise_server_new (storage);
+  poise_server_set_trust_proxy (server, opt_trust_proxy);
   if (!poise_server_listen (server, opt_address ? opt_address : "127.0.0.1", opt_port,
                             certificate, &error))
     {
@@ -156,9 +165,6 @@ serve (int    argc,
   printf ("listening on %s\n", uri);
   fflush (stdout);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  g_unix_signal_add (SIGTERM, on_quit_signal_cb, loop);
-  g_unix_signal_add (SIGINT, on_quit_signal_cb, loop);
   g_main_loop_run (loop);
 
   /* Queued writes finish (and are committed) before we exit. */

@@ -23,12 +23,18 @@
 #include "poise-json-guard.h"
 #include "poise-live-hub.h"
 #include "poise-record-check.h"
+#include "poise-socket-reaper.h"
 
 #include <string.h>
 
 #define API            "/api/v1"
 #define DEFAULT_LIMIT  100
 #define MAX_LIMIT      1000
+#define LISTEN_BACKLOG 1024
+#define FEED_CACHE_MAX 256
+#define REAP_INTERVAL_MS 2000
+/* How long stopping may spend sending the answers to the last writes. */
+#define STOP_DRAIN_US    (G_USEC_PER_SEC / 2)
 /* How long a rejected oversized upload is drained before we hang up. */
 #define DRAIN_TIMEOUT_US (2 * G_USEC_PER_SEC)
 
@@ -40,7 +46,13 @@ struct _PoiseServer
   PoiseServerStorage *storage;
   PoiseLiveHub       *hub;
   PoiseAuthThrottle  *throttle;
+  PoiseSocketReaper  *reaper;
+  gboolean            trust_proxy;
   gboolean            stopped;
+
+  /* "since:limit" → the feed's answer, until the next commit.  Clients
+   * that were poked together ask for the same page. */
+  GHashTable         *feed_cache;
 };
 
 G_DEFINE_FINAL_TYPE (PoiseServer, poise_server, G_TYPE_OBJECT)
@@ -203,6 +215,10 @@ on_request_started_cb (SoupServer        *soup,
                        SoupServerMessage *msg,
                        PoiseServer       *self)
 {
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL)
+    poise_socket_reaper_watch (self->reaper, socket);
   g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers_cb), NULL);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk_cb), NULL);
 }
@@ -278,13 +294,34 @@ respond_throttled (SoupServerMessage *msg,
                  "Too many failed authentications from this address; try again later");
 }
 
+/* Behind nginx every request comes from loopback; with --trust-proxy the
+ * address nginx puts in X-Real-IP is the client's (only when the peer is
+ * loopback, so no one else can claim another address). */
+static const char *
+client_address (PoiseServer       *self,
+                SoupServerMessage *msg)
+{
+  const char *peer = soup_server_message_get_remote_host (msg);
+  const char *real_ip;
+  GSocketAddress *remote;
+
+  if (!self->trust_proxy)
+    return peer;
+  remote = soup_server_message_get_remote_address (msg);
+  if (!G_IS_INET_SOCKET_ADDRESS (remote) ||
+      !g_inet_address_get_is_loopback (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote))))
+    return peer;
+  real_ip = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "X-Real-IP");
+  return real_ip != NULL ? real_ip : peer;
+}
+
 /* Returns the user, or NULL after answering 401 or 429. */
 static PoiseServerUser *
 authenticate (PoiseServer       *self,
               SoupServerMessage *msg)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const char *address = soup_server_message_get_remote_host (msg);
+  const char *address = client_address (self, msg);
   const char *authorization = soup_message_headers_get_one (headers, "Authorization");
   PoiseServerUser *user;
   guint blocked;
@@ -412,7 +449,9 @@ handle_changes (PoiseServer       *self,
                 GHashTable        *query)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *cache_key = NULL;
   guint64 since, limit;
+  GBytes *cached;
   char *body;
 
   if (!parse_number (query ? g_hash_table_lookup (query, "since") : NULL,
@@ -428,13 +467,25 @@ handle_changes (PoiseServer       *self,
       return;
     }
 
-  if ((body = poise_server_storage_get_changes (self->storage, since, limit, &error)) == NULL)
+  cache_key = g_strdup_printf ("%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT, since, limit);
+  if ((cached = g_hash_table_lookup (self->feed_cache, cache_key)) == NULL)
     {
-      g_warning ("%s", error->message);
-      respond_error (msg, 500, "internal_error", "The changes could not be read");
-      return;
+      if ((body = poise_server_storage_get_changes (self->storage, since, limit, &error)) == NULL)
+        {
+          g_warning ("%s", error->message);
+          respond_error (msg, 500, "internal_error", "The changes could not be read");
+          return;
+        }
+      if (g_hash_table_size (self->feed_cache) >= FEED_CACHE_MAX)
+        g_hash_table_remove_all (self->feed_cache);
+      cached = g_bytes_new_take (body, strlen (body));
+      g_hash_table_insert (self->feed_cache, g_steal_pointer (&cache_key), cached);
     }
-  respond (msg, 200, body);
+
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Content-Type", "application/json");
+  soup_message_body_append_bytes (soup_server_message_get_response_body (msg), cached);
 }
 
 static void
@@ -467,6 +518,9 @@ write_done_cb (const PoiseServerWriteResult *result,
 {
   PendingWrite *pending = user_data;
 
+  /* Before the client hears of its write, the feed must show it. */
+  if (result->seq > 0)
+    g_hash_table_remove_all (pending->self->feed_cache);
   if (result->rev > 0)
     set_etag (pending->msg, result->rev);
   respond (pending->msg, result->status, g_strdup (result->body));
@@ -588,6 +642,12 @@ handle_write (PoiseServer       *self,
                                                                                 "assignee", NULL));
     }
 
+  if (self->stopped)
+    {
+      respond_error (msg, 503, "unavailable", "The server is stopping; try again");
+      return;
+    }
+
   pending = g_new0 (PendingWrite, 1);
   pending->self = g_object_ref (self);
   pending->msg = g_object_ref (msg);
@@ -640,7 +700,14 @@ handle_cb (SoupServer        *soup,
       break;
     case ROUTE_LIVE:
       /* Authenticated: leaving the status unset lets SoupServer go on with
-       * the WebSocket handshake (it answers 400 to a plain GET). */
+       * the WebSocket handshake.  What is no handshake gets our 400 with a
+       * JSON body rather than libsoup's bare one. */
+      {
+        g_autoptr(GError) error = NULL;
+
+        if (!soup_websocket_server_check_handshake (msg, NULL, NULL, NULL, &error))
+          respond_error (msg, 400, "bad_request", "This path only takes a WebSocket handshake");
+      }
       break;
     case ROUTE_RECORD:
       if (soup_server_message_get_method (msg) == SOUP_METHOD_GET)
@@ -673,6 +740,7 @@ committed_cb (gint64   last_seq,
 {
   PoiseServer *self = user_data;
 
+  g_hash_table_remove_all (self->feed_cache);
   if (!self->stopped)
     poise_live_hub_poke (self->hub, last_seq);
 }
@@ -688,7 +756,9 @@ poise_server_dispose (GObject *object)
   g_clear_object (&self->hub);
   g_clear_object (&self->soup);
   g_clear_object (&self->throttle);
+  g_clear_object (&self->reaper);
   g_clear_object (&self->storage);
+  g_clear_pointer (&self->feed_cache, g_hash_table_unref);
 
   G_OBJECT_CLASS (poise_server_parent_class)->dispose (object);
 }
@@ -704,6 +774,9 @@ poise_server_init (PoiseServer *self)
 {
   self->hub = poise_live_hub_new ();
   self->throttle = poise_auth_throttle_new ();
+  self->reaper = poise_socket_reaper_new (REAP_INTERVAL_MS);
+  self->feed_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                            (GDestroyNotify) g_bytes_unref);
 }
 
 /* Public API */
@@ -734,6 +807,7 @@ poise_server_listen (PoiseServer      *self,
 {
   g_autoptr(GInetAddress) inet = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GSocket) listener = NULL;
 
   g_return_val_if_fail (POISE_IS_SERVER (self), FALSE);
   g_return_val_if_fail (self->soup == NULL, FALSE);
@@ -756,9 +830,20 @@ poise_server_listen (PoiseServer      *self,
   soup_server_add_handler (self->soup, API "/live", handle_cb, self, NULL);
   soup_server_add_websocket_handler (self->soup, API "/live", NULL, NULL, live_cb, self, NULL);
 
+  /* Our own socket for a longer accept queue than GSocket's default of
+   * 10: after a restart every client's live socket reconnects at once, and
+   * SYNs dropped from a full queue are retried only after a second. */
   socket_address = g_inet_socket_address_new (inet, port);
-  return soup_server_listen (self->soup, socket_address,
-                             certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
+  listener = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
+                           G_SOCKET_PROTOCOL_TCP, error);
+  if (listener == NULL)
+    return FALSE;
+  g_socket_set_listen_backlog (listener, LISTEN_BACKLOG);
+  if (!g_socket_bind (listener, socket_address, TRUE, error) ||
+      !g_socket_listen (listener, error))
+    return FALSE;
+  return soup_server_listen_socket (self->soup, listener,
+                                    certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, error);
 }
 
 char *
@@ -776,6 +861,20 @@ poise_server_get_uri (PoiseServer *self)
   return text;
 }
 
+/**
+ * poise_server_set_trust_proxy:
+ *
+ * Take the client's address for throttling from X-Real-IP when the peer
+ * is a proxy on loopback.
+ */
+void
+poise_server_set_trust_proxy (PoiseServer *self,
+                              gboolean     trust_proxy)
+{
+  g_return_if_fail (POISE_IS_SERVER (self));
+  self->trust_proxy = !!trust_proxy;
+}
+
 SoupServer *
 poise_server_get_soup_server (PoiseServer *self)
 {
@@ -791,8 +890,19 @@ poise_server_stop (PoiseServer *self)
   if (self->stopped)
     return;
   self->stopped = TRUE;
-  if (self->soup != NULL)
-    soup_server_disconnect (self->soup);
+
+  /* Commit what is queued, then let its answers go out before the
+   * connections close: a client told nothing would only retry, but one
+   * told "stored" need not. */
   if (self->storage != NULL)
     poise_server_storage_stop_writer (self->storage);
+  if (self->soup != NULL)
+    {
+      gint64 deadline = g_get_monotonic_time () + STOP_DRAIN_US;
+
+      while (g_get_monotonic_time () < deadline &&
+             g_main_context_iteration (NULL, FALSE))
+        ;
+      soup_server_disconnect (self->soup);
+    }
 }

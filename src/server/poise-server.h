@@ -23,6 +23,8 @@ gboolean     poise_server_listen         (PoiseServer         *self,
                                           GError             **error);
 /* The first listening URI, e.g. "http://127.0.0.1:8080/". */
 char        *poise_server_get_uri        (PoiseServer         *self);
+void         poise_server_set_trust_proxy (PoiseServer        *self,
+                                           gboolean            trust_proxy);
 SoupServer  *poise_server_get_soup_server (PoiseServer        *self);
 /* Stops listening and finishes the queued writes. */
 void         poise_server_stop           (PoiseServer         *self);

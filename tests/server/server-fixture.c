@@ -5,6 +5,7 @@
 #include "server-fixture.h"
 
 #include <glib/gstdio.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <string.h>
 
@@ -17,9 +18,28 @@ server_binary (void)
   return path;
 }
 
+/* A test that aborts must not leave its server running. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 TestServer *
 test_server_start (const char *dir)
 {
+  return test_server_start_with (dir, NULL);
+}
+
+TestServer *
+test_server_start_with (const char *dir,
+                        ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *option;
+  const char *scheme;
+  va_list args;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr(GError) error = NULL;
   g_autoptr(GDataInputStream) out = NULL;
   g_autofree char *line = NULL;
@@ -29,20 +49,37 @@ test_server_start (const char *dir)
   server->dir = dir != NULL ? g_strdup (dir) : g_dir_make_tmp ("poise-server-XXXXXX", &error);
   g_assert_no_error (error);
   server->db = g_build_filename (server->dir, "server.db", NULL);
-  server->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
-                                      server_binary (), "serve", "--db", server->db,
-                                      "--port", "0", NULL);
+  g_ptr_array_add (argv, (char *) server_binary ());
+  g_ptr_array_add (argv, "serve");
+  g_ptr_array_add (argv, "--db");
+  g_ptr_array_add (argv, server->db);
+  g_ptr_array_add (argv, "--port");
+  g_ptr_array_add (argv, "0");
+  va_start (args, dir);
+  while ((option = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) option);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  server->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
 
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
   line = g_data_input_stream_read_line (out, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+  if (g_str_has_prefix (line, "listening on https://127.0.0.1:"))
+    scheme = "https";
+  else
+    {
+      g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+      scheme = "http";
+    }
   port = strrchr (line, ':') + 1;
   server->port = atoi (port);
   g_assert_cmpuint (server->port, >, 0);
-  server->base = g_strdup_printf ("http://127.0.0.1:%u/api/v1", server->port);
+  server->base = g_strdup_printf ("%s://127.0.0.1:%u/api/v1", scheme, server->port);
   return server;
 }
 
@@ -59,8 +96,20 @@ wait_for (TestServer *server)
 void
 test_server_stop (TestServer *server)
 {
-  g_subprocess_send_signal (server->process, SIGTERM);
+  test_server_stop_with (server, SIGTERM);
+}
+
+void
+test_server_stop_with (TestServer *server,
+                       int         signum)
+{
+  g_autoptr(GSubprocess) process = g_object_ref (server->process);
+
+  /* A clean stop: the server exits by itself with status 0. */
+  g_subprocess_send_signal (server->process, signum);
   wait_for (server);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
 }
 
 void
@@ -92,7 +141,8 @@ test_server_free (TestServer *server)
 {
   if (server->process != NULL)
     test_server_stop (server);
-  remove_dir (server->dir);
+  if (server->dir != NULL)
+    remove_dir (server->dir);
   g_free (server->dir);
   g_free (server->db);
   g_free (server->base);

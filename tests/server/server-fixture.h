@@ -27,7 +27,13 @@ typedef struct {
 /* Starts poise-server on 127.0.0.1, port 0, with @dir's database (a new
  * temporary directory if NULL). */
 TestServer *test_server_start     (const char  *dir);
-void        test_server_stop      (TestServer  *server);   /* SIGTERM, wait */
+/* The same with extra options for `serve` (NULL-terminated), e.g.
+ * "--trust-proxy".  With --tls-cert the base URL is https. */
+TestServer *test_server_start_with (const char *dir,
+                                    ...) G_GNUC_NULL_TERMINATED;
+void        test_server_stop      (TestServer  *server);   /* SIGTERM, wait, exit 0 */
+void        test_server_stop_with (TestServer  *server,
+                                   int          signum);
 void        test_server_kill      (TestServer  *server);   /* SIGKILL, wait */
 void        test_server_free      (TestServer  *server);   /* removes the directory */
 

@@ -5,6 +5,7 @@
  */
 #include "server-fixture.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 static TestServer *server;
@@ -315,6 +316,9 @@ test_changes_feed (void)
       g_assert_cmpuint (r->status, ==, 201);
     }
 
+  /* The same query as before the writes: a cached answer must not hide them. */
+  g_assert_cmpint (last_seq (), ==, since + 3);
+
   page1 = get (alice, page1_path);
   g_assert_cmpuint (page1->status, ==, 200);
   list = json_object_get_array_member (json_node_get_object (page1->json), "changes");
@@ -484,6 +488,55 @@ test_too_large (void)
   g_assert_nonnull (strstr (answer, "\"payload_too_large\""));
 }
 
+/* A chunked body has no length to check up front: the server counts what
+ * arrives and answers 413 once it passes 1 MiB, while the client still
+ * has more to send. */
+static void
+test_too_large_chunked (void)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = test_uuid ();
+  g_autofree char *head = NULL;
+  g_autofree char *chunk = NULL;
+  GOutputStream *out;
+  char answer[512] = { 0 };
+  gsize got = 0;
+  gssize n;
+
+  g_socket_client_set_timeout (client, 5);
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", server->port, NULL, &error);
+  g_assert_no_error (error);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  head = g_strdup_printf ("PUT /api/v1/notes/%s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          "Authorization: Bearer %s\r\nIf-None-Match: *\r\n"
+                          "Idempotency-Key: %s\r\nTransfer-Encoding: chunked\r\n\r\n",
+                          uuid, alice, uuid);
+  g_output_stream_write_all (out, head, strlen (head), NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  /* 1.25 MiB in 64 KiB chunks, never the terminating chunk. */
+  chunk = g_malloc (64 * 1024);
+  memset (chunk, ' ', 64 * 1024);
+  for (guint i = 0; i < 20 && error == NULL; i++)
+    {
+      g_output_stream_write_all (out, "10000\r\n", 7, NULL, NULL, &error);
+      if (error == NULL)
+        g_output_stream_write_all (out, chunk, 64 * 1024, NULL, NULL, &error);
+      if (error == NULL)
+        g_output_stream_write_all (out, "\r\n", 2, NULL, NULL, &error);
+    }
+  /* The server may already have stopped reading. */
+  g_clear_error (&error);
+
+  while (got < sizeof answer - 1 &&
+         (n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)),
+                                   answer + got, sizeof answer - 1 - got, NULL, &error)) > 0)
+    got += n;
+  g_assert_true (g_str_has_prefix (answer, "HTTP/1.1 413 "));
+}
+
 static void
 test_bad_input (void)
 {
@@ -544,6 +597,7 @@ test_bad_input (void)
   test_reply_free (r);
 
   test_too_large ();
+  test_too_large_chunked ();
 
   /* Only the one valid write got in: nothing from a rejected request. */
   g_assert_cmpint (last_seq (), ==, before + 1);
@@ -618,6 +672,151 @@ test_throttle (void)
   test_server_free (own);
 }
 
+/* Behind a proxy on loopback, X-Real-IP tells clients apart; without
+ * --trust-proxy the header is ignored. */
+static void
+test_throttle_behind_proxy (void)
+{
+  TestServer *own = test_server_start_with (NULL, "--trust-proxy", NULL);
+  TestServer *plain = test_server_start (NULL);
+  g_autofree char *token = test_server_add_user (own, "erin", "agent");
+  g_autofree char *me = test_url (own, "/me");
+  g_autofree char *plain_me = test_url (plain, "/me");
+  TestReply *r;
+
+  for (guint i = 0; i < 11; i++)
+    {
+      r = test_request (session, "GET", me, "poise_wrong", NULL, "X-Real-IP", "203.0.113.7", NULL);
+      g_assert_cmpuint (r->status, ==, i < 10 ? 401 : 429);
+      test_reply_free (r);
+    }
+  r = test_request (session, "GET", me, token, NULL, "X-Real-IP", "203.0.113.7", NULL);
+  g_assert_cmpuint (r->status, ==, 429);
+  test_reply_free (r);
+  r = test_request (session, "GET", me, token, NULL, "X-Real-IP", "203.0.113.8", NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  test_reply_free (r);
+
+  /* Without the option a client cannot dodge the throttle with the header. */
+  for (guint i = 0; i < 11; i++)
+    {
+      g_autofree char *ip = g_strdup_printf ("198.51.100.%u", i);
+
+      r = test_request (session, "GET", plain_me, "poise_wrong", NULL, "X-Real-IP", ip, NULL);
+      g_assert_cmpuint (r->status, ==, i < 10 ? 401 : 429);
+      test_reply_free (r);
+    }
+
+  test_server_free (own);
+  test_server_free (plain);
+}
+
+/* --tls-cert/--tls-key: https with the given certificate. */
+static void
+test_tls (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("poise-tls-XXXXXX", NULL);
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  g_autoptr(GSubprocess) openssl = NULL;
+  g_autoptr(GTlsDatabase) anchors = NULL;
+  g_autoptr(SoupSession) tls_session = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *health = NULL;
+  g_autofree char *me = NULL;
+  g_autofree char *token = NULL;
+  TestServer *own;
+  TestReply *r;
+
+  openssl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                              "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                              "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
+                              "-addext", "subjectAltName=IP:127.0.0.1", NULL);
+  if (openssl == NULL)
+    {
+      g_test_skip ("openssl is not available to make a certificate");
+      g_rmdir (dir);
+      return;
+    }
+  g_assert_true (g_subprocess_wait_check (openssl, NULL, &error));
+
+  own = test_server_start_with (NULL, "--tls-cert", cert, "--tls-key", key, NULL);
+  g_assert_true (g_str_has_prefix (own->base, "https://"));
+  token = test_server_add_user (own, "erin", "agent");
+  anchors = g_tls_file_database_new (cert, &error);
+  g_assert_no_error (error);
+  tls_session = soup_session_new_with_options ("tls-database", anchors, NULL);
+
+  health = test_url (own, "/health");
+  r = test_request (tls_session, "GET", health, NULL, NULL, NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  test_reply_free (r);
+  me = test_url (own, "/me");
+  r = test_request (tls_session, "GET", me, token, NULL, NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  test_reply_free (r);
+
+  test_server_free (own);
+  g_remove (cert);
+  g_remove (key);
+  g_rmdir (dir);
+}
+
+static guint
+count_fds (TestServer *own)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/fd", g_subprocess_get_identifier (own->process));
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* libsoup 3.2 keeps the socket of every kept-alive connection the client
+ * closes; the server must close them itself, or it runs out of
+ * descriptors.  100 such connections may not leave 100 descriptors. */
+static void
+test_closed_connections (void)
+{
+  TestServer *own = test_server_start (NULL);
+  guint before, after = G_MAXUINT;
+  gint64 deadline;
+
+  /* One request first, so the database and the like are open. */
+  g_free (test_server_cli (own->db, TRUE, "user", "list", NULL));
+  before = count_fds (own);
+
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autoptr(GSocketClient) client = g_socket_client_new ();
+      g_autoptr(GSocketConnection) connection = NULL;
+      g_autoptr(GError) error = NULL;
+      static const char request[] = "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+      char answer[256];
+
+      connection = g_socket_client_connect_to_host (client, "127.0.0.1", own->port, NULL, &error);
+      g_assert_no_error (error);
+      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                                 request, strlen (request), NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)),
+                                            answer, sizeof answer, NULL, &error), >, 0);
+      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+    }
+
+  /* The server sweeps every few seconds. */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline && (after = count_fds (own)) > before + 5)
+    g_usleep (G_USEC_PER_SEC / 4);
+  g_test_message ("descriptors: %u before, %u after 100 closed connections", before, after);
+  g_assert_cmpuint (after, <=, before + 5);
+
+  test_server_free (own);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -645,6 +844,9 @@ main (int    argc,
   g_test_add_func ("/server/bad-input", test_bad_input);
   g_test_add_func ("/server/routes", test_routes);
   g_test_add_func ("/server/throttle", test_throttle);
+  g_test_add_func ("/server/throttle-behind-proxy", test_throttle_behind_proxy);
+  g_test_add_func ("/server/tls", test_tls);
+  g_test_add_func ("/server/closed-connections", test_closed_connections);
   status = g_test_run ();
 
   g_object_unref (session);
