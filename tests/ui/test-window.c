@@ -1158,6 +1158,9 @@ test_notes_create_search_delete_undo (void)
   iterate_for (200);
   dialog = find_new_toplevel (POISE_TYPE_NOTE_DIALOG);
   g_assert_nonnull (dialog);
+  /* Typing starts in the reference. */
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (dialog)),
+                                         GTK_WIDGET (note_dialog_row (dialog, 0))));
   gtk_editable_set_text (note_dialog_row (dialog, 0), "ORD-4711");
   gtk_editable_set_text (note_dialog_row (dialog, 1), "refund, vip, refund");
   set_text_view (dialog, "Promised a refund by Friday");
@@ -1180,6 +1183,8 @@ test_notes_create_search_delete_undo (void)
   dialog = find_new_toplevel (POISE_TYPE_NOTE_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_cmpstr (gtk_editable_get_text (note_dialog_row (dialog, 0)), ==, "T-99");
+  /* With the reference known, typing starts in the text. */
+  g_assert_true (GTK_IS_TEXT_VIEW (gtk_root_get_focus (GTK_ROOT (dialog))));
   /* Nothing to save without text. */
   g_assert_false (gtk_widget_is_sensitive (find_action_button (dialog, "dialog.save")));
   set_text_view (dialog, "Replacement parcel sent with express delivery");
