@@ -1641,6 +1641,7 @@ test_sync_preferences_connect (void)
   g_assert_nonnull (token_row);
   g_assert_cmpint (poise_sync_client_get_state (client), ==, POISE_SYNC_STATE_DISABLED);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (indicator)));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "sync-now"));
 
   /* A wrong token: the test says exactly what failed, and nothing is saved. */
   gtk_editable_set_text (url_row, server->url);
@@ -1677,6 +1678,7 @@ test_sync_preferences_connect (void)
   g_assert_cmpuint (poise_sync_indicator_get_state (indicator), ==, POISE_SYNC_STATE_SYNCED);
   g_assert_cmpstr (poise_sync_indicator_get_summary (indicator), ==, "Synced");
   g_assert_cmpstr (poise_sync_client_get_user_name (client), ==, "alice");
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "sync-now"));
 
   /* The server going away shows as offline or failed, with the reason. */
   g_subprocess_send_signal (server->process, SIGTERM);
@@ -1781,6 +1783,44 @@ test_sync_hand_over (void)
   handed = poise_store_get_follow_up (store, uuid, NULL);
   g_assert_cmpstr (poise_follow_up_get_assignee (handed), !=, "bob");
   g_assert_true (page_shows (page, uuid));
+
+  /* The editor's Assigned To lists the team and hands over too. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "followups.edit", "s", uuid);
+  {
+    GtkWidget *editor = NULL;
+    AdwComboRow *assignee = NULL;
+    g_autoptr(GPtrArray) combos = NULL;
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    while ((editor = find_new_toplevel (POISE_TYPE_FOLLOW_UP_DIALOG)) == NULL &&
+           g_get_monotonic_time () < deadline)
+      iterate_for (50);
+    g_assert_nonnull (editor);
+    combos = find_all (editor, ADW_TYPE_COMBO_ROW);
+    for (guint i = 0; i < combos->len; i++)
+      if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (combos, i)), "Assigned To") == 0)
+        assignee = g_ptr_array_index (combos, i);
+    g_assert_nonnull (assignee);
+    while (!gtk_widget_get_sensitive (GTK_WIDGET (assignee)) && g_get_monotonic_time () < deadline)
+      iterate_for (50);
+    g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (assignee)));
+    /* alice and bob, alice (herself) chosen. */
+    g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (assignee)), ==, 2);
+    g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (assignee)), ==, "alice");
+    for (guint i = 0; i < 2; i++)
+      {
+        g_autoptr(GtkStringObject) name = g_list_model_get_item (adw_combo_row_get_model (assignee), i);
+
+        if (g_strcmp0 (gtk_string_object_get_string (name), "bob") == 0)
+          adw_combo_row_set_selected (assignee, i);
+      }
+    gtk_widget_activate_action (editor, "dialog.save", NULL);
+    iterate_for (200);
+    g_clear_object (&handed);
+    handed = poise_store_get_follow_up (store, uuid, NULL);
+    g_assert_cmpstr (poise_follow_up_get_assignee (handed), ==, "bob");
+    g_assert_false (page_shows (page, uuid));
+  }
 
   g_settings_set_string (poise_application_get_settings (app), "server-url", "");
   wait_for_sync_state (client, POISE_SYNC_STATE_DISABLED);
