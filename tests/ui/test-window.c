@@ -1402,6 +1402,17 @@ test_conversation_customer_history (void)
   later = add_note (store, "CUST-42", "A colleague's note", NULL);
   wait_for_n_items (model, 4);
 
+  /* The reference is kept with the conversation: a restart shows it. */
+  poise_application_save_conversation (app);
+  stop_app (app);
+  app = start_app ();
+  window = get_window (app);
+  panel = POISE_CUSTOMER_PANEL (find_one (window, POISE_TYPE_CUSTOMER_PANEL));
+  ref_entry = GTK_EDITABLE (find_one (GTK_WIDGET (panel), ADW_TYPE_ENTRY_ROW));
+  model = poise_customer_panel_get_model (panel);
+  g_assert_cmpstr (gtk_editable_get_text (ref_entry), ==, "CUST-42");
+  wait_for_n_items (model, 4);
+
   /* A new conversation starts without a customer. */
   gtk_widget_activate_action (window, "win.new-conversation", NULL);
   iterate_for (200);
