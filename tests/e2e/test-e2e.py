@@ -174,9 +174,15 @@ def point_at(pid):
 def point_at_process_tree(pid):
     # alice's poise runs under dbus-run-session and sh: find its window by
     # any process of the group.
-    out = subprocess.run(['pgrep', '-g', str(pid)], capture_output=True, text=True,
-                         timeout=20).stdout.split()
-    return any(point_at(int(p)) for p in out)
+    group = []
+    for entry in os.listdir('/proc'):
+        if entry.isdigit():
+            try:
+                if os.getpgid(int(entry)) == pid:
+                    group.append(int(entry))
+            except OSError:
+                pass
+    return any(point_at(p) for p in group)
 
 
 def press(node):
