@@ -1193,6 +1193,15 @@ test_notes_create_search_delete_undo (void)
   parcel = find_only_note (store, "T-99");
   g_assert_cmpuint (count_notes_shown (page), ==, 2);
 
+  /* Ctrl+F on this page searches the notes. */
+  gtk_widget_activate_action (window, "win.search", NULL);
+  iterate_for (100);
+  {
+    GtkSearchBar *bar = GTK_SEARCH_BAR (find_one (GTK_WIDGET (page), GTK_TYPE_SEARCH_BAR));
+
+    g_assert_true (gtk_search_bar_get_search_mode (bar));
+  }
+
   /* Search by reference, then by text. */
   poise_notes_page_search (page, "ORD-4711");
   g_assert_cmpuint (count_notes_shown (page), ==, 1);
