@@ -552,6 +552,17 @@ setup (PoiseWindow      *self,
   poise_follow_ups_page_setup (self->follow_ups_page,
                                poise_application_get_store (self->application),
                                self->view_stack);
+  {
+    PoiseSyncClient *client = poise_application_get_sync_client (self->application);
+
+    /* Every page's header bar says how sync is doing. */
+    poise_sync_indicator_bind (self->sync_indicator, G_OBJECT (client));
+    poise_sync_indicator_bind (poise_follow_ups_page_get_sync_indicator (self->follow_ups_page),
+                               G_OBJECT (client));
+    poise_sync_indicator_bind (poise_notes_page_get_sync_indicator (self->notes_page),
+                               G_OBJECT (client));
+    poise_follow_ups_page_set_sync_client (self->follow_ups_page, client);
+  }
   poise_notes_page_setup (self->notes_page,
                           poise_application_get_store (self->application),
                           self->view_stack);
@@ -561,10 +572,10 @@ setup (PoiseWindow      *self,
   poise_reply_draft_setup (poise_conversation_view_get_reply_draft (self->conversation_view),
                            library, conversation, poise_application_get_store (self->application),
                            get_language (self));
-  /* No sync client in the application yet (app-sync): the button explains
-   * that a team server is needed. */
+  /* Without a team server the button explains that one is needed. */
   poise_backup_button_setup (poise_conversation_view_get_backup_button (self->conversation_view),
-                             NULL, library, conversation, get_language (self));
+                             poise_application_get_sync_client (self->application),
+                             library, conversation, get_language (self));
 
   g_object_bind_property (self->follow_ups_page, "n-due",
                           self->follow_ups_stack_page, "badge-number",
