@@ -11,6 +11,7 @@
 #include "poise-backup-alerts.h"
 #include "poise-backup-button.h"
 #include "poise-conversation-view.h"
+#include "poise-credentials.h"
 #include "poise-customer-panel.h"
 #include "poise-message-analyzer.h"
 #include "poise-next-step-dialog.h"
@@ -873,36 +874,58 @@ fake_notifications_start (Notified *notified)
 }
 
 static void
+credentials_stored_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  int *status = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *status = poise_credentials_store_finish (result, &error) ? 1 : 2;
+  g_assert_no_error (error);
+}
+
+static void
 test_backup_request (void)
 {
   PoiseApplication *app = start_app ();
   GtkWidget *window = get_window (app);
   PoiseConversation *conversation = poise_application_get_conversation (app);
   PoiseBackupButton *button = poise_conversation_view_get_backup_button (get_view (window));
+  PoiseSyncClient *ana = poise_application_get_sync_client (app);
+  GtkWidget *request_button = find_one (GTK_WIDGET (button), GTK_TYPE_BUTTON);
   TestServer *server;
-  g_autoptr(PoiseStore) ana_store = NULL;
   g_autoptr(PoiseStore) ben_store = NULL;
-  g_autoptr(PoiseSyncClient) ana = NULL;
   g_autoptr(PoiseSyncClient) ben = NULL;
   g_autoptr(PoiseBackupAlerts) alerts = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *url = NULL;
   Heard heard = { NULL, NULL };
   Notified notified = { NULL, NULL, NULL, 0 };
+  int stored = 0;
   guint fake_id;
   gint64 deadline;
 
-  /* The window's own button: no team sync, so disabled, saying why. */
-  g_assert_false (gtk_widget_get_sensitive (find_one (GTK_WIDGET (button), GTK_TYPE_BUTTON)) &&
-                  gtk_widget_is_sensitive (find_one (GTK_WIDGET (button), GTK_TYPE_BUTTON)));
-  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (find_one (GTK_WIDGET (button), GTK_TYPE_BUTTON)),
-                            "needs a team server"));
+  /* No team server yet: disabled, saying why. */
+  g_assert_false (gtk_widget_is_sensitive (request_button));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (request_button), "needs a team server"));
 
+  /* The agent connects as Preferences does: token in the keyring, URL in
+   * the settings; the app's own sync client comes online. */
   fake_id = fake_notifications_start (&notified);
   server = test_server_start (NULL);
-  ana = new_client (server, "ana", "agent", &ana_store);
-  ben = new_client (server, "ben", "supervisor", &ben_store);
+  token = test_server_add_user (server, "ana", "agent");
+  url = g_strdup_printf ("http://127.0.0.1:%u", server->port);
+  poise_credentials_store_async (url, token, NULL, credentials_stored_cb, &stored);
+  while (stored == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_settings_set_string (poise_application_get_settings (app), "server-url", url);
   wait_for_live (ana);
+  g_assert_true (gtk_widget_is_sensitive (request_button));
+
+  /* The supervisor, in another Poise: a client and its alerts. */
+  ben = new_client (server, "ben", "supervisor", &ben_store);
   wait_for_live (ben);
-  /* The role comes with the first sync. */
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
   while (g_strcmp0 (poise_sync_client_get_user_role (ben), "supervisor") != 0 &&
          g_get_monotonic_time () < deadline)
@@ -911,12 +934,31 @@ test_backup_request (void)
   alerts = poise_backup_alerts_new (G_APPLICATION (app), ben);
   g_signal_connect (ben, "live-message::backup_request", G_CALLBACK (heard_request_cb), &heard);
 
-  poise_backup_button_setup (button, ana, poise_application_get_library (app), conversation, "en");
-  g_assert_true (gtk_widget_is_sensitive (find_one (GTK_WIDGET (button), GTK_TYPE_BUTTON)));
   poise_conversation_set_scenario_id (conversation, "threat");
   poise_conversation_set_value (conversation, POISE_CUSTOMER_REF_KEY, "CUST-1");
 
-  poise_backup_button_send (button, "He says he will come to the office");
+  /* Need Backup asks what is happening (the scenario prefilled). */
+  g_signal_emit_by_name (request_button, "clicked");
+  {
+    GtkWidget *dialog = NULL;
+    g_autoptr(GList) toplevels = NULL;
+
+    deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+    while (dialog == NULL && g_get_monotonic_time () < deadline)
+      {
+        iterate_for (50);
+        toplevels = gtk_window_list_toplevels ();
+        for (GList *l = toplevels; l != NULL; l = l->next)
+          if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data) &&
+              GTK_IS_ENTRY (adw_message_dialog_get_extra_child (l->data)))
+            dialog = l->data;
+        g_clear_pointer (&toplevels, g_list_free);
+      }
+    g_assert_nonnull (dialog);
+    gtk_editable_set_text (GTK_EDITABLE (adw_message_dialog_get_extra_child (ADW_MESSAGE_DIALOG (dialog))),
+                           "He says he will come to the office");
+    click_dialog_button (dialog, "_Send Request");
+  }
   wait_for_status (button, "Request sent: a supervisor will be told at once");
 
   deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
@@ -933,14 +975,13 @@ test_backup_request (void)
   g_assert_cmpstr (notified.body, ==, "He says he will come to the office (customer CUST-1)");
   g_assert_true (g_strv_contains ((const char * const *) notified.actions, "Acknowledge"));
 
-  /* The notification's Acknowledge button. */
+  /* Its Acknowledge button. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "backup-ack", g_variant_new_string (heard.id));
   wait_for_status (button, "ben is on the way");
 
   g_signal_handlers_disconnect_by_data (ben, &heard);
   g_clear_object (&alerts);
-  poise_backup_button_setup (button, NULL, NULL, conversation, "en");
-  poise_sync_client_set_server (ana, NULL, NULL);
+  g_settings_set_string (poise_application_get_settings (app), "server-url", "");
   poise_sync_client_set_server (ben, NULL, NULL);
   g_free (heard.id);
   g_free (heard.from);
