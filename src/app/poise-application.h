@@ -10,6 +10,7 @@
 #include "poise-library.h"
 #include "poise-reminder-scheduler.h"
 #include "poise-store.h"
+#include "poise-sync-client.h"
 
 G_BEGIN_DECLS
 
@@ -33,5 +34,7 @@ gboolean           poise_application_get_running_in_background (PoiseApplication
 /* Writes the conversation now instead of after the short delay. */
 /* FALSE if it could not be written (logged). */
 gboolean           poise_application_save_conversation (PoiseApplication *self);
+/* Nullable, as the store. Disabled until a team server is set up. */
+PoiseSyncClient   *poise_application_get_sync_client  (PoiseApplication *self);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "poise-conversation-view.h"
+#include "poise-customer-panel.h"
 #include "poise-due.h"
 #include "poise-placeholder-editor.h"
 #include "poise-scrolling-layout.h"
@@ -27,12 +28,15 @@ struct _PoiseConversationView
 
   /* Template widgets */
   GtkLabel          *advice_label;
+  PoiseBackupButton *backup_button;
   GtkWidget         *advice_box;
   GtkListBox        *avoid_list;
   GtkListBox        *checklist;
+  PoiseCustomerPanel *customer_panel;
   GtkLabel          *emotion_label;
   GtkWidget         *fields_box;
   GtkListBox        *fields_list;
+  PoiseMessageAnalyzer *message_analyzer;
   GtkLabel          *missing_label;
   AdwStatusPage     *missing_page;
   GtkLabel          *next_step_label;
@@ -41,6 +45,7 @@ struct _PoiseConversationView
   GtkLabel          *progress_label;
   GtkWidget         *promise_box;
   GtkLabel          *promise_label;
+  PoiseReplyDraft   *reply_draft;
   GtkStack          *scenario_stack;
   GtkWidget         *scroller;
   GtkLabel          *title_label;
@@ -483,10 +488,18 @@ poise_conversation_view_class_init (PoiseConversationViewClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, POISE_TYPE_SCROLLING_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/poise-conversation-view.ui");
+  g_type_ensure (POISE_TYPE_CUSTOMER_PANEL);
+  g_type_ensure (POISE_TYPE_BACKUP_BUTTON);
+  g_type_ensure (POISE_TYPE_MESSAGE_ANALYZER);
+  gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, backup_button);
+  g_type_ensure (POISE_TYPE_REPLY_DRAFT);
+  gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, message_analyzer);
+  gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, reply_draft);
   gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, advice_box);
   gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, advice_label);
   gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, avoid_list);
   gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, checklist);
+  gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, customer_panel);
   gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, emotion_label);
   gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, fields_box);
   gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, fields_list);
@@ -538,6 +551,7 @@ poise_conversation_view_setup (PoiseConversationView *self,
                            G_CALLBACK (on_scenario_changed_cb), self,
                            G_CONNECT_SWAPPED);
 
+  poise_message_analyzer_setup (self->message_analyzer, library, conversation, language);
   poise_conversation_view_reload (self);
 }
 
@@ -552,6 +566,9 @@ poise_conversation_view_set_language (PoiseConversationView *self,
 
   g_free (self->language);
   self->language = g_strdup (language);
+  poise_message_analyzer_set_language (self->message_analyzer, language);
+  poise_reply_draft_set_language (self->reply_draft, language);
+  poise_backup_button_set_language (self->backup_button, language);
   poise_conversation_view_reload (self);
 }
 
@@ -729,8 +746,16 @@ poise_conversation_view_dup_follow_up (PoiseConversationView *self)
   poise_follow_up_set_promise (follow_up, promise);
   poise_follow_up_set_customer_name (follow_up,
                                      find_value (self, used, POISE_PLACEHOLDER_CUSTOMER_NAME, NULL));
-  poise_follow_up_set_customer_ref (follow_up,
-                                    find_value (self, used, POISE_PLACEHOLDER_TEXT, reference_ids));
+  {
+    /* The reference entered for the customer wins over a blank's: it is
+     * what the team's notes and follow-ups are found by. */
+    const char *entered = poise_conversation_get_value (self->conversation, POISE_CUSTOMER_REF_KEY);
+
+    poise_follow_up_set_customer_ref (follow_up,
+                                      entered != NULL && *entered != '\0'
+                                        ? entered
+                                        : find_value (self, used, POISE_PLACEHOLDER_TEXT, reference_ids));
+  }
 
   due = poise_due_from_date_time (find_value (self, used, POISE_PLACEHOLDER_DATE, NULL),
                                   find_value (self, used, POISE_PLACEHOLDER_TIME, NULL),
@@ -749,4 +774,56 @@ poise_conversation_view_dup_follow_up (PoiseConversationView *self)
   poise_follow_up_set_note (follow_up, note);
 
   return follow_up;
+}
+
+/**
+ * poise_conversation_view_get_customer_panel:
+ *
+ * Returns: (transfer none): the customer reference and the team's history
+ */
+PoiseCustomerPanel *
+poise_conversation_view_get_customer_panel (PoiseConversationView *self)
+{
+  g_return_val_if_fail (POISE_IS_CONVERSATION_VIEW (self), NULL);
+
+  return self->customer_panel;
+}
+
+/**
+ * poise_conversation_view_get_message_analyzer:
+ *
+ * Returns: (transfer none): the customer's message and its suggestions
+ */
+PoiseMessageAnalyzer *
+poise_conversation_view_get_message_analyzer (PoiseConversationView *self)
+{
+  g_return_val_if_fail (POISE_IS_CONVERSATION_VIEW (self), NULL);
+
+  return self->message_analyzer;
+}
+
+/**
+ * poise_conversation_view_get_reply_draft:
+ *
+ * Returns: (transfer none): the agent's reply draft
+ */
+PoiseReplyDraft *
+poise_conversation_view_get_reply_draft (PoiseConversationView *self)
+{
+  g_return_val_if_fail (POISE_IS_CONVERSATION_VIEW (self), NULL);
+
+  return self->reply_draft;
+}
+
+/**
+ * poise_conversation_view_get_backup_button:
+ *
+ * Returns: (transfer none): "Need Backup"
+ */
+PoiseBackupButton *
+poise_conversation_view_get_backup_button (PoiseConversationView *self)
+{
+  g_return_val_if_fail (POISE_IS_CONVERSATION_VIEW (self), NULL);
+
+  return self->backup_button;
 }

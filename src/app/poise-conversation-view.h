@@ -6,9 +6,13 @@
 
 #include <gtk/gtk.h>
 
+#include "poise-backup-button.h"
 #include "poise-conversation.h"
+#include "poise-customer-panel.h"
 #include "poise-follow-up.h"
 #include "poise-library.h"
+#include "poise-message-analyzer.h"
+#include "poise-reply-draft.h"
 
 G_BEGIN_DECLS
 
@@ -38,5 +42,11 @@ PoiseFollowUp *poise_conversation_view_dup_follow_up (PoiseConversationView *sel
 /* The filled reply as it would be copied; NULL without a scenario. */
 char     *poise_conversation_view_dup_reply    (PoiseConversationView *self,
                                                 GStrv                 *missing);
+/* The customer reference entry and the team's notes and follow-ups for it. */
+PoiseCustomerPanel *poise_conversation_view_get_customer_panel (PoiseConversationView *self);
+/* The customer's message with its suggestions, and the agent's draft. */
+PoiseMessageAnalyzer *poise_conversation_view_get_message_analyzer (PoiseConversationView *self);
+PoiseReplyDraft      *poise_conversation_view_get_reply_draft      (PoiseConversationView *self);
+PoiseBackupButton    *poise_conversation_view_get_backup_button    (PoiseConversationView *self);
 
 G_END_DECLS

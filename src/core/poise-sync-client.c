@@ -94,6 +94,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   DELETIONS_PENDING,
+  LIVE_MESSAGE,
   N_SIGNALS,
 };
 
@@ -607,13 +608,21 @@ live_message_cb (PoiseSyncClient         *self,
                  GBytes                  *message,
                  SoupWebsocketConnection *connection)
 {
-  static const PoiseJsonLimits limits = { 4096, 4 };
+  /* Room for a backup request: 500 characters of context and two fields,
+   * escaped. */
+  static const PoiseJsonLimits limits = { 16384, 4 };
   g_autoptr(JsonNode) root = NULL;
+  const char *message_type;
   gint64 last_seq;
 
   if (type != SOUP_WEBSOCKET_DATA_TEXT ||
       (root = poise_json_parse_guarded (message, &limits, NULL)) == NULL)
     return;
+
+  message_type = _poise_sync_get_string (root, "type");
+  if (message_type != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    g_signal_emit (self, signals[LIVE_MESSAGE], g_quark_try_string (message_type),
+                   message_type, json_node_get_object (root));
 
   if (g_strcmp0 (_poise_sync_get_string (root, "type"), "changes") == 0 &&
       _poise_sync_get_int (root, "last_seq", &last_seq) &&
@@ -845,6 +854,20 @@ poise_sync_client_class_init (PoiseSyncClientClass *klass)
   signals[DELETIONS_PENDING] =
     g_signal_new ("deletions-pending", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+
+  /**
+   * PoiseSyncClient::live-message:
+   * @type: the message's "type" ("changes", "backup_request", "backup_ack", …)
+   * @message: (transfer none): the whole message, checked by the JSON guard
+   *   but otherwise as the server sent it
+   *
+   * Every message on the live socket, detailed by its type
+   * ("live-message::backup_request").  Handlers check the members they use.
+   */
+  signals[LIVE_MESSAGE] =
+    g_signal_new ("live-message", G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, JSON_TYPE_OBJECT);
 }
 
 static SoupSession *
@@ -1255,4 +1278,156 @@ poise_sync_client_list_users_finish (PoiseSyncClient  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Backup requests (see poise-server-backup.c): straight to the server,
+ * never queued, because help that arrives after the next sync is no help. */
+
+static void
+backup_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PoiseSyncClient *self = g_task_get_source_object (task);
+  g_autoptr(PoiseSyncReply) reply = NULL;
+  GError *error = NULL;
+  const char *id;
+
+  reply = _poise_sync_send_finish (result, &error);
+  if (reply == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (reply->status == SOUP_STATUS_FORBIDDEN)
+    {
+      g_task_return_new_error (task, POISE_SYNC_ERROR, POISE_SYNC_ERROR_REFUSED,
+                               _("Only supervisors can acknowledge a backup request."));
+      return;
+    }
+  id = _poise_sync_get_string (reply->json, "id");
+  if (!SOUP_STATUS_IS_SUCCESSFUL (reply->status) || id == NULL)
+    {
+      _poise_sync_set_garbage (&error, self->url, "id");
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_strdup (id), g_free);
+}
+
+static gboolean
+backup_check_server (PoiseSyncClient *self,
+                     GTask           *task,
+                     const char      *path,
+                     char           **url)
+{
+  *url = self->url != NULL ? api_url (self, path) : NULL;
+  if (*url != NULL)
+    return TRUE;
+  g_task_return_new_error (task, POISE_SYNC_ERROR, POISE_SYNC_ERROR_INVALID_URL,
+                           _("No team server is set up: backup requests reach your supervisors through it. Set one up in Preferences."));
+  return FALSE;
+}
+
+/* Asks every supervisor online for help now.  @customer_ref and @scenario
+ * may be NULL; @context is what is happening (at most 500 characters). */
+void
+poise_sync_client_request_backup_async (PoiseSyncClient     *self,
+                                        const char          *customer_ref,
+                                        const char          *scenario,
+                                        const char          *context,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) body = NULL;
+  g_autofree char *url = NULL;
+
+  g_return_if_fail (POISE_IS_SYNC_CLIENT (self));
+  g_return_if_fail (context != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, poise_sync_client_request_backup_async);
+  if (!backup_check_server (self, task, "/api/v1/backup-requests", &url))
+    return;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "customer_ref");
+  if (customer_ref != NULL && *customer_ref != '\0')
+    json_builder_add_string_value (builder, customer_ref);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "scenario");
+  if (scenario != NULL)
+    json_builder_add_string_value (builder, scenario);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "context");
+  json_builder_add_string_value (builder, context);
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  _poise_sync_send_async (self->session, SOUP_METHOD_POST, url, self->token, body, NULL, -1,
+                          cancellable, backup_cb, g_object_ref (task));
+}
+
+/**
+ * poise_sync_client_request_backup_finish:
+ *
+ * Returns: (transfer full) (nullable): the request's id, or %NULL with
+ *   @error set
+ */
+char *
+poise_sync_client_request_backup_finish (PoiseSyncClient  *self,
+                                         GAsyncResult     *result,
+                                         GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* A supervisor tells the agent that help is coming. */
+void
+poise_sync_client_ack_backup_async (PoiseSyncClient     *self,
+                                    const char          *id,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *url = NULL;
+
+  g_return_if_fail (POISE_IS_SYNC_CLIENT (self));
+  g_return_if_fail (id != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, poise_sync_client_ack_backup_async);
+  if (!g_uuid_string_is_valid (id))
+    {
+      g_task_return_new_error (task, POISE_SYNC_ERROR, POISE_SYNC_ERROR_REFUSED,
+                               _("This backup request is not valid."));
+      return;
+    }
+  path = g_strdup_printf ("/api/v1/backup-requests/%s/ack", id);
+  if (!backup_check_server (self, task, path, &url))
+    return;
+
+  _poise_sync_send_async (self->session, SOUP_METHOD_POST, url, self->token, NULL, NULL, -1,
+                          cancellable, backup_cb, g_object_ref (task));
+}
+
+gboolean
+poise_sync_client_ack_backup_finish (PoiseSyncClient  *self,
+                                     GAsyncResult     *result,
+                                     GError          **error)
+{
+  g_autofree char *id = NULL;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  id = g_task_propagate_pointer (G_TASK (result), error);
+  return id != NULL;
 }

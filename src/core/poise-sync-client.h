@@ -70,4 +70,25 @@ GStrv            poise_sync_client_list_users_finish     (PoiseSyncClient     *s
 void             poise_sync_client_resolve_deletions     (PoiseSyncClient     *self,
                                                           gboolean             apply);
 
+/* Backup requests to the supervisors online (see poise-server-backup.c and
+ * the "live-message" signal, detail "backup_request" / "backup_ack"). */
+void             poise_sync_client_request_backup_async  (PoiseSyncClient     *self,
+                                                          const char          *customer_ref,
+                                                          const char          *scenario,
+                                                          const char          *context,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+char            *poise_sync_client_request_backup_finish (PoiseSyncClient     *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
+void             poise_sync_client_ack_backup_async      (PoiseSyncClient     *self,
+                                                          const char          *id,
+                                                          GCancellable        *cancellable,
+                                                          GAsyncReadyCallback  callback,
+                                                          gpointer             user_data);
+gboolean         poise_sync_client_ack_backup_finish     (PoiseSyncClient     *self,
+                                                          GAsyncResult        *result,
+                                                          GError             **error);
+
 G_END_DECLS

@@ -2,7 +2,8 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A poke, not a data channel: {"type":"changes","last_seq":N} tells a
+ * Mostly a poke, not a data channel (backup requests are announced here
+ * too, see poise-server-backup.c): {"type":"changes","last_seq":N} tells a
  * client to pull; a lost poke costs nothing because clients also pull on
  * connect and every few minutes.  Clients have nothing to say, so one that
  * sends a message is closed (policy violation).  The keepalive ping keeps

@@ -24,6 +24,7 @@
 #include "poise-live-hub.h"
 #include "poise-record-check.h"
 #include "poise-server-library.h"
+#include "poise-server-backup.h"
 #include "poise-socket-reaper.h"
 
 #include <string.h>
@@ -46,6 +47,7 @@ struct _PoiseServer
   SoupServer         *soup;
   PoiseServerStorage *storage;
   PoiseLiveHub       *hub;
+  PoiseServerBackup  *backup;
   PoiseAuthThrottle  *throttle;
   PoiseServerLibrary *library;
   PoiseSocketReaper  *reaper;
@@ -684,8 +686,17 @@ handle_cb (SoupServer        *soup,
   g_autoptr(PoiseServerUser) user = NULL;
   g_autofree char *uuid = NULL;
   const char *kind = NULL;
-  Route route = parse_route (path, &kind, &uuid);
+  Route route;
 
+  /* Backup requests live in their own file (poise-server-backup.c). */
+  if (poise_server_backup_owns (path))
+    {
+      if (poise_server_backup_method_allowed (msg) && (user = authenticate (self, msg)) != NULL)
+        poise_server_backup_handle (self->backup, msg, path, user);
+      return;
+    }
+
+  route = parse_route (path, &kind, &uuid);
   if (route == ROUTE_NONE)
     {
       respond_error (msg, 404, "not_found", "No such resource");
@@ -773,6 +784,7 @@ poise_server_dispose (GObject *object)
 
   poise_server_stop (self);
   g_clear_object (&self->library);
+  g_clear_object (&self->backup);
   g_clear_object (&self->hub);
   g_clear_object (&self->soup);
   g_clear_object (&self->throttle);
@@ -793,6 +805,7 @@ static void
 poise_server_init (PoiseServer *self)
 {
   self->hub = poise_live_hub_new ();
+  self->backup = poise_server_backup_new (self->hub);
   self->throttle = poise_auth_throttle_new ();
   self->reaper = poise_socket_reaper_new (REAP_INTERVAL_MS);
   self->feed_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,

@@ -39,6 +39,8 @@ routes = {
     '/library/versions/{version}': {'get'},
     '/notes/{uuid}': {'get', 'put', 'delete'},
     '/followups/{uuid}': {'get', 'put', 'delete'},
+    '/backup-requests': {'post'},
+    '/backup-requests/{id}/ack': {'post'},
 }
 for route, methods in routes.items():
     item = doc['paths'].get(route)
@@ -56,8 +58,12 @@ for route, methods in routes.items():
             need |= {'400', '403', '412', '428'}
         if method == 'put':
             need |= {'413', '422'}
-        if method == 'post':
+        if (route, method) == ('/library/versions', 'post'):
             need |= {'400', '403', '409', '413', '422'}
+        if (route, method) == ('/backup-requests', 'post'):
+            need |= {'400', '413', '422'}
+        if (route, method) == ('/backup-requests/{id}/ack', 'post'):
+            need |= {'403', '404'}
         for status in sorted(need - statuses):
             problems.append(f'{method.upper()} {route}: no {status}')
 extra = set(doc['paths']) - set(routes)
