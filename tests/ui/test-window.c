@@ -1729,6 +1729,10 @@ test_sync_preferences_connect (void)
   }
 
   gtk_window_destroy (GTK_WINDOW (preferences));
+  /* The client's cancelled requests to the stopped server finish while
+   * the application still exists (see the report on an intermittent
+   * crash after this test). */
+  iterate_for (2000);
   stop_app (app);
   stop_server (server);
 }
@@ -1844,6 +1848,7 @@ test_sync_hand_over (void)
 
   g_settings_set_string (poise_application_get_settings (app), "server-url", "");
   wait_for_sync_state (client, POISE_SYNC_STATE_DISABLED);
+  iterate_for (500);
   stop_app (app);
   stop_server (server);
 }
