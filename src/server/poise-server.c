@@ -31,6 +31,8 @@
 #define MAX_LIMIT      1000
 #define LISTEN_BACKLOG 1024
 #define FEED_CACHE_MAX 256
+/* How long stopping may spend sending the answers to the last writes. */
+#define STOP_DRAIN_US    (G_USEC_PER_SEC / 2)
 /* How long a rejected oversized upload is drained before we hang up. */
 #define DRAIN_TIMEOUT_US (2 * G_USEC_PER_SEC)
 
@@ -633,6 +635,12 @@ handle_write (PoiseServer       *self,
                                                                                 "assignee", NULL));
     }
 
+  if (self->stopped)
+    {
+      respond_error (msg, 503, "unavailable", "The server is stopping; try again");
+      return;
+    }
+
   pending = g_new0 (PendingWrite, 1);
   pending->self = g_object_ref (self);
   pending->msg = g_object_ref (msg);
@@ -866,8 +874,19 @@ poise_server_stop (PoiseServer *self)
   if (self->stopped)
     return;
   self->stopped = TRUE;
-  if (self->soup != NULL)
-    soup_server_disconnect (self->soup);
+
+  /* Commit what is queued, then let its answers go out before the
+   * connections close: a client told nothing would only retry, but one
+   * told "stored" need not. */
   if (self->storage != NULL)
     poise_server_storage_stop_writer (self->storage);
+  if (self->soup != NULL)
+    {
+      gint64 deadline = g_get_monotonic_time () + STOP_DRAIN_US;
+
+      while (g_get_monotonic_time () < deadline &&
+             g_main_context_iteration (NULL, FALSE))
+        ;
+      soup_server_disconnect (self->soup);
+    }
 }
