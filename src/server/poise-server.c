@@ -6,6 +6,8 @@
  * guard, fields) and the hand-off of writes to the storage's writer
  * thread.  A request's path through here:
  *
+ *   started       the read deadline: headers and body within
+ *                 --request-timeout, else 408 (slow clients)
  *   got-headers   too large a body → 413 at once, without reading it
  *   handler       route (404) → method (405) → auth (429/401) → headers
  *                 (400/428) → JSON guard (400) → fields (422) → storage
@@ -24,7 +26,10 @@
 #include "poise-live-hub.h"
 #include "poise-record-check.h"
 
+#include <linux/tcp.h>   /* tcpi_bytes_received: glibc's tcp_info lacks it */
+#include <netinet/in.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #define API            "/api/v1"
 #define DEFAULT_LIMIT  100
@@ -34,7 +39,7 @@
 /* How long stopping may spend sending the answers to the last writes. */
 #define STOP_DRAIN_US    (G_USEC_PER_SEC / 2)
 /* How long a rejected oversized upload is drained before we hang up. */
-#define DRAIN_TIMEOUT_US (2 * G_USEC_PER_SEC)
+#define DRAIN_TIMEOUT_MS 2000
 
 struct _PoiseServer
 {
@@ -46,6 +51,7 @@ struct _PoiseServer
   PoiseAuthThrottle  *throttle;
   gboolean            trust_proxy;
   gboolean            stopped;
+  guint               request_timeout_ms;
 
   /* "since:limit" → the feed's answer, until the next commit.  Clients
    * that were poked together ask for the same page. */
@@ -110,19 +116,34 @@ set_etag (SoupServerMessage *msg,
  * connection before the client has read our answer. */
 
 typedef struct {
-  GIOStream *stream;
-  char      *response;
-  guint8     buffer[16384];
-  gint64     deadline;
+  GIOStream    *stream;
+  char         *response;
+  guint8        buffer[16384];
+  /* Ends the drain at its deadline even if the client sends nothing more
+   * (a pending read alone would hold the connection forever). */
+  GCancellable *cancellable;
+  guint         timeout_id;
 } Rejection;
 
 static void
 rejection_free (Rejection *rejection)
 {
+  g_clear_handle_id (&rejection->timeout_id, g_source_remove);
   g_io_stream_close (rejection->stream, NULL, NULL);
   g_object_unref (rejection->stream);
+  g_object_unref (rejection->cancellable);
   g_free (rejection->response);
   g_free (rejection);
+}
+
+static gboolean
+drain_timeout_cb (gpointer user_data)
+{
+  Rejection *rejection = user_data;
+
+  rejection->timeout_id = 0;
+  g_cancellable_cancel (rejection->cancellable);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -133,13 +154,13 @@ drained_cb (GObject      *source,
   Rejection *rejection = user_data;
   gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
 
-  if (n <= 0 || g_get_monotonic_time () > rejection->deadline)
+  if (n <= 0 || g_cancellable_is_cancelled (rejection->cancellable))
     {
       rejection_free (rejection);
       return;
     }
   g_input_stream_read_async (G_INPUT_STREAM (source), rejection->buffer, sizeof rejection->buffer,
-                             G_PRIORITY_LOW, NULL, drained_cb, rejection);
+                             G_PRIORITY_LOW, rejection->cancellable, drained_cb, rejection);
 }
 
 static void
@@ -154,34 +175,48 @@ rejection_written_cb (GObject      *source,
       rejection_free (rejection);
       return;
     }
-  rejection->deadline = g_get_monotonic_time () + DRAIN_TIMEOUT_US;
+  rejection->timeout_id = g_timeout_add (DRAIN_TIMEOUT_MS, drain_timeout_cb, rejection);
   g_input_stream_read_async (g_io_stream_get_input_stream (rejection->stream),
                              rejection->buffer, sizeof rejection->buffer,
-                             G_PRIORITY_LOW, NULL, drained_cb, rejection);
+                             G_PRIORITY_LOW, rejection->cancellable, drained_cb, rejection);
 }
 
 static void on_got_chunk_cb (SoupServerMessage *msg,
                              GBytes            *chunk,
                              gpointer           user_data);
 
+static void clear_deadline (SoupServerMessage *msg);
+
+/* Takes the connection from libsoup, answers @status and closes. */
 static void
-reject_too_large (SoupServerMessage *msg)
+reject_stolen (SoupServerMessage *msg,
+               const char        *status_line,
+               const char        *code,
+               const char        *message)
 {
-  g_autofree char *body = poise_server_error_json ("payload_too_large",
-                                                   "Request bodies are limited to 1 MiB", NULL);
+  g_autofree char *body = poise_server_error_json (code, message, NULL);
   Rejection *rejection = g_new0 (Rejection, 1);
 
+  rejection->cancellable = g_cancellable_new ();
+  clear_deadline (msg);
   g_signal_handlers_disconnect_by_func (msg, on_got_chunk_cb, NULL);
-  rejection->response = g_strdup_printf ("HTTP/1.1 413 Payload Too Large\r\n"
+  rejection->response = g_strdup_printf ("HTTP/1.1 %s\r\n"
                                          "Content-Type: application/json\r\n"
                                          "Content-Length: %" G_GSIZE_FORMAT "\r\n"
                                          "Connection: close\r\n"
                                          "\r\n%s",
-                                         strlen (body), body);
+                                         status_line, strlen (body), body);
   rejection->stream = soup_server_message_steal_connection (msg);
   g_output_stream_write_all_async (g_io_stream_get_output_stream (rejection->stream),
                                    rejection->response, strlen (rejection->response),
                                    G_PRIORITY_DEFAULT, NULL, rejection_written_cb, rejection);
+}
+
+static void
+reject_too_large (SoupServerMessage *msg)
+{
+  reject_stolen (msg, "413 Payload Too Large", "payload_too_large",
+                 "Request bodies are limited to 1 MiB");
 }
 
 static void
@@ -196,12 +231,98 @@ on_got_chunk_cb (SoupServerMessage *msg,
     reject_too_large (msg);
 }
 
+/* The read deadline
+ *
+ * libsoup has no read timeouts, so a client sending a byte a second would
+ * hold its connection (and a message) forever.  Each request must arrive
+ * whole within the request timeout, from request-started (which libsoup
+ * emits when it starts waiting for a request: on accept, and after each
+ * answer on a kept-alive connection) to got-body.  A late request gets
+ * 408 and the connection is closed, as for a 413.  A kept-alive
+ * connection on which nothing at all arrived since its last answer is
+ * closed without one: a client that reuses it just then sees it closed
+ * and retries, where a stray 408 would be taken for the answer to its
+ * next request. */
+
+#define DEADLINE_KEY "poise-read-deadline"
+
+#define SEEN_KEY     "poise-seen"
+
+typedef struct {
+  GSource *source;
+  guint64  bytes_at_start;
+  gboolean kept_alive;    /* not the connection's first request */
+  gboolean got_headers;
+} Deadline;
+
+static void
+deadline_free (gpointer data)
+{
+  Deadline *deadline = data;
+
+  g_source_destroy (deadline->source);
+  g_source_unref (deadline->source);
+  g_free (deadline);
+}
+
+static void
+clear_deadline (SoupServerMessage *msg)
+{
+  g_object_set_data (G_OBJECT (msg), DEADLINE_KEY, NULL);
+}
+
+/* Bytes the kernel has received on @socket; G_MAXUINT64 if unknown. */
+static guint64
+bytes_received (GSocket *socket)
+{
+  struct tcp_info info = { 0 };
+  socklen_t length = sizeof info;
+
+  if (socket == NULL || g_socket_is_closed (socket) ||
+      getsockopt (g_socket_get_fd (socket), IPPROTO_TCP, TCP_INFO, &info, &length) != 0 ||
+      length < G_STRUCT_OFFSET (struct tcp_info, tcpi_bytes_received) + sizeof info.tcpi_bytes_received)
+    return G_MAXUINT64;
+  return info.tcpi_bytes_received;
+}
+
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  SoupServerMessage *msg = user_data;
+  Deadline *deadline = g_object_steal_data (G_OBJECT (msg), DEADLINE_KEY);
+  GSocket *socket = soup_server_message_get_socket (msg);
+  guint64 received = bytes_received (socket);
+  g_autoptr(GIOStream) stream = NULL;
+
+  if (deadline == NULL || socket == NULL || g_socket_is_closed (socket))
+    ;
+  else if (!deadline->kept_alive || deadline->got_headers ||
+           received == G_MAXUINT64 || received != deadline->bytes_at_start)
+    reject_stolen (msg, "408 Request Timeout", "request_timeout",
+                   "The request did not arrive in time; send it again");
+  else if ((stream = soup_server_message_steal_connection (msg)) != NULL)
+    g_io_stream_close (stream, NULL, NULL);
+
+  g_clear_pointer (&deadline, deadline_free);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_got_body_cb (SoupServerMessage *msg,
+                gpointer           user_data)
+{
+  clear_deadline (msg);
+}
+
 static void
 on_got_headers_cb (SoupServerMessage *msg,
                    gpointer           user_data)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  Deadline *deadline = g_object_get_data (G_OBJECT (msg), DEADLINE_KEY);
 
+  if (deadline != NULL)
+    deadline->got_headers = TRUE;
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       soup_message_headers_get_content_length (headers) > POISE_SERVER_MAX_BODY)
     reject_too_large (msg);
@@ -212,8 +333,34 @@ on_request_started_cb (SoupServer        *soup,
                        SoupServerMessage *msg,
                        PoiseServer       *self)
 {
+  if (self->request_timeout_ms > 0)
+    {
+      Deadline *deadline = g_new0 (Deadline, 1);
+      GSocket *socket = soup_server_message_get_socket (msg);
+
+      deadline->bytes_at_start = bytes_received (socket);
+      if (socket != NULL)
+        {
+          deadline->kept_alive = g_object_get_data (G_OBJECT (socket), SEEN_KEY) != NULL;
+          g_object_set_data (G_OBJECT (socket), SEEN_KEY, GINT_TO_POINTER (TRUE));
+        }
+      deadline->source = g_timeout_source_new (self->request_timeout_ms);
+      g_source_set_callback (deadline->source, deadline_cb, msg, NULL);
+      g_source_attach (deadline->source, g_main_context_get_thread_default ());
+      g_object_set_data_full (G_OBJECT (msg), DEADLINE_KEY, deadline, deadline_free);
+      g_signal_connect (msg, "got-body", G_CALLBACK (on_got_body_cb), NULL);
+    }
   g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers_cb), NULL);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk_cb), NULL);
+}
+
+/* The message is over (answered, or the client left): no deadline. */
+static void
+on_request_over_cb (SoupServer        *soup,
+                    SoupServerMessage *msg,
+                    PoiseServer       *self)
+{
+  clear_deadline (msg);
 }
 
 /* Routing and auth */
@@ -648,6 +795,25 @@ handle_write (PoiseServer       *self,
   poise_server_storage_write (self->storage, g_steal_pointer (&write), write_done_cb, pending);
 }
 
+/* Text that is not UTF-8 in the path (raw or percent-encoded) or in a
+ * header value is refused before anything reads it. */
+static gboolean
+request_is_utf8 (SoupServerMessage *msg,
+                 const char        *path)
+{
+  g_autofree char *decoded = g_uri_unescape_string (path, NULL);
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+
+  if (decoded == NULL || !g_utf8_validate (decoded, -1, NULL))
+    return FALSE;
+  soup_message_headers_iter_init (&iter, soup_server_message_get_request_headers (msg));
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    if (!g_utf8_validate (name, -1, NULL) || !g_utf8_validate (value, -1, NULL))
+      return FALSE;
+  return TRUE;
+}
+
 /* Handlers */
 
 static void
@@ -661,8 +827,16 @@ handle_cb (SoupServer        *soup,
   g_autoptr(PoiseServerUser) user = NULL;
   g_autofree char *uuid = NULL;
   const char *kind = NULL;
-  Route route = parse_route (path, &kind, &uuid);
+  Route route;
 
+  if (!request_is_utf8 (msg, path))
+    {
+      respond_error (msg, 400, "bad_request",
+                     "The path and header values must be UTF-8; percent-encode other bytes");
+      return;
+    }
+
+  route = parse_route (path, &kind, &uuid);
   if (route == ROUTE_NONE)
     {
       respond_error (msg, 404, "not_found", "No such resource");
@@ -759,6 +933,7 @@ poise_server_init (PoiseServer *self)
 {
   self->hub = poise_live_hub_new ();
   self->throttle = poise_auth_throttle_new ();
+  self->request_timeout_ms = POISE_SERVER_DEFAULT_REQUEST_TIMEOUT * 1000;
   self->feed_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) g_bytes_unref);
 }
@@ -808,6 +983,10 @@ poise_server_listen (PoiseServer      *self,
     soup_server_set_tls_certificate (self->soup, certificate);
   g_signal_connect_object (self->soup, "request-started",
                            G_CALLBACK (on_request_started_cb), self, 0);
+  g_signal_connect_object (self->soup, "request-finished",
+                           G_CALLBACK (on_request_over_cb), self, 0);
+  g_signal_connect_object (self->soup, "request-aborted",
+                           G_CALLBACK (on_request_over_cb), self, 0);
   /* The live path has a normal handler too: it runs before the WebSocket
    * handshake, and a status it sets (401, 429) stops the upgrade. */
   soup_server_add_handler (self->soup, NULL, handle_cb, self, NULL);
@@ -857,6 +1036,22 @@ poise_server_set_trust_proxy (PoiseServer *self,
 {
   g_return_if_fail (POISE_IS_SERVER (self));
   self->trust_proxy = !!trust_proxy;
+}
+
+/**
+ * poise_server_set_request_timeout:
+ * @seconds: how long a request's headers and body may take to arrive;
+ *   0 for no limit
+ *
+ * Takes effect for requests started from now on.
+ */
+void
+poise_server_set_request_timeout (PoiseServer *self,
+                                  guint        seconds)
+{
+  g_return_if_fail (POISE_IS_SERVER (self));
+  g_return_if_fail (seconds <= G_MAXUINT / 1000);
+  self->request_timeout_ms = seconds * 1000;
 }
 
 SoupServer *
