@@ -814,6 +814,22 @@ request_is_utf8 (SoupServerMessage *msg,
   return TRUE;
 }
 
+/* SoupServer would answer a bad handshake with an HTML page: checked
+ * here first (with the extensions it offers), the 400 is ours, in JSON. */
+static void
+check_live_handshake (SoupServerMessage *msg)
+{
+  g_autoptr(GPtrArray) extensions = g_ptr_array_new_with_free_func (g_type_class_unref);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  g_ptr_array_add (extensions, g_type_class_ref (SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE));
+  if (soup_websocket_server_check_handshake (msg, NULL, NULL, extensions, &error))
+    return;
+  message = g_strdup_printf ("The live socket needs a WebSocket handshake: %s", error->message);
+  respond_error (msg, 400, "bad_request", message);
+}
+
 /* Handlers */
 
 static void
@@ -867,7 +883,8 @@ handle_cb (SoupServer        *soup,
       break;
     case ROUTE_LIVE:
       /* Authenticated: leaving the status unset lets SoupServer go on with
-       * the WebSocket handshake (it answers 400 to a plain GET). */
+       * the WebSocket handshake. */
+      check_live_handshake (msg);
       break;
     case ROUTE_RECORD:
       if (soup_server_message_get_method (msg) == SOUP_METHOD_GET)

@@ -337,6 +337,26 @@ test_invalid_utf8 (void)
   assert_nothing_stored ();
 }
 
+/* A GET of the live socket that is no WebSocket handshake: a JSON 400,
+ * not libsoup's HTML page (found by fuzz-server-request). */
+static void
+test_bad_live_handshake (void)
+{
+  g_autofree char *url = test_url (server, "/live");
+  g_autoptr(TestReply) plain = test_request (session, "GET", url, alice, NULL, NULL);
+  g_autoptr(TestReply) version = test_request (session, "GET", url, alice, NULL,
+                                               "Upgrade", "websocket",
+                                               "Connection", "Upgrade",
+                                               "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==",
+                                               "Sec-WebSocket-Version", "12",
+                                               NULL);
+
+  g_assert_cmpuint (plain->status, ==, 400);
+  g_assert_cmpstr (test_reply_error_code (plain), ==, "bad_request");
+  g_assert_cmpuint (version->status, ==, 400);
+  g_assert_cmpstr (test_reply_error_code (version), ==, "bad_request");
+}
+
 /* Slow clients */
 
 typedef struct {
@@ -530,6 +550,7 @@ main (int    argc,
   g_test_add_func ("/hostile/numbers-out-of-range", test_numbers_out_of_range);
   g_test_add_func ("/hostile/duplicate-keys", test_duplicate_keys);
   g_test_add_func ("/hostile/invalid-utf8", test_invalid_utf8);
+  g_test_add_func ("/hostile/bad-live-handshake", test_bad_live_handshake);
   g_test_add_func ("/hostile/slow-clients", test_slow_clients);
   /* Last: it measures what all the others did to the server. */
   g_test_add_func ("/hostile/still-serving-and-bounded", test_still_serving_and_bounded);
