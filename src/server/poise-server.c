@@ -26,10 +26,7 @@
 #include "poise-live-hub.h"
 #include "poise-record-check.h"
 
-#include <linux/tcp.h>   /* tcpi_bytes_received: glibc's tcp_info lacks it */
-#include <netinet/in.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #define API            "/api/v1"
 #define DEFAULT_LIMIT  100
@@ -235,34 +232,21 @@ on_got_chunk_cb (SoupServerMessage *msg,
  *
  * libsoup has no read timeouts, so a client sending a byte a second would
  * hold its connection (and a message) forever.  Each request must arrive
- * whole within the request timeout, from request-started (which libsoup
- * emits when it starts waiting for a request: on accept, and after each
- * answer on a kept-alive connection) to got-body.  A late request gets
- * 408 and the connection is closed, as for a 413.  A kept-alive
- * connection on which nothing at all arrived since its last answer is
- * closed without one: a client that reuses it just then sees it closed
- * and retries, where a stray 408 would be taken for the answer to its
- * next request. */
+ * whole within the request timeout, from request-started to got-body; a
+ * late one gets 408 and the connection is closed, as for a 413.  libsoup
+ * 3.2 emits request-started on accept and, on a kept-alive connection,
+ * only once the next request's first bytes arrive: an idle kept-alive
+ * connection is not timed out here (nginx's keepalive_timeout is). */
 
 #define DEADLINE_KEY "poise-read-deadline"
-
-#define SEEN_KEY     "poise-seen"
-
-typedef struct {
-  GSource *source;
-  guint64  bytes_at_start;
-  gboolean kept_alive;    /* not the connection's first request */
-  gboolean got_headers;
-} Deadline;
 
 static void
 deadline_free (gpointer data)
 {
-  Deadline *deadline = data;
+  GSource *source = data;
 
-  g_source_destroy (deadline->source);
-  g_source_unref (deadline->source);
-  g_free (deadline);
+  g_source_destroy (source);
+  g_source_unref (source);
 }
 
 static void
@@ -271,39 +255,17 @@ clear_deadline (SoupServerMessage *msg)
   g_object_set_data (G_OBJECT (msg), DEADLINE_KEY, NULL);
 }
 
-/* Bytes the kernel has received on @socket; G_MAXUINT64 if unknown. */
-static guint64
-bytes_received (GSocket *socket)
-{
-  struct tcp_info info = { 0 };
-  socklen_t length = sizeof info;
-
-  if (socket == NULL || g_socket_is_closed (socket) ||
-      getsockopt (g_socket_get_fd (socket), IPPROTO_TCP, TCP_INFO, &info, &length) != 0 ||
-      length < G_STRUCT_OFFSET (struct tcp_info, tcpi_bytes_received) + sizeof info.tcpi_bytes_received)
-    return G_MAXUINT64;
-  return info.tcpi_bytes_received;
-}
-
 static gboolean
 deadline_cb (gpointer user_data)
 {
   SoupServerMessage *msg = user_data;
-  Deadline *deadline = g_object_steal_data (G_OBJECT (msg), DEADLINE_KEY);
+  GSource *source = g_object_steal_data (G_OBJECT (msg), DEADLINE_KEY);
   GSocket *socket = soup_server_message_get_socket (msg);
-  guint64 received = bytes_received (socket);
-  g_autoptr(GIOStream) stream = NULL;
 
-  if (deadline == NULL || socket == NULL || g_socket_is_closed (socket))
-    ;
-  else if (!deadline->kept_alive || deadline->got_headers ||
-           received == G_MAXUINT64 || received != deadline->bytes_at_start)
+  if (source != NULL && socket != NULL && !g_socket_is_closed (socket))
     reject_stolen (msg, "408 Request Timeout", "request_timeout",
                    "The request did not arrive in time; send it again");
-  else if ((stream = soup_server_message_steal_connection (msg)) != NULL)
-    g_io_stream_close (stream, NULL, NULL);
-
-  g_clear_pointer (&deadline, deadline_free);
+  g_clear_pointer (&source, deadline_free);
   return G_SOURCE_REMOVE;
 }
 
@@ -319,10 +281,7 @@ on_got_headers_cb (SoupServerMessage *msg,
                    gpointer           user_data)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  Deadline *deadline = g_object_get_data (G_OBJECT (msg), DEADLINE_KEY);
 
-  if (deadline != NULL)
-    deadline->got_headers = TRUE;
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       soup_message_headers_get_content_length (headers) > POISE_SERVER_MAX_BODY)
     reject_too_large (msg);
@@ -335,19 +294,11 @@ on_request_started_cb (SoupServer        *soup,
 {
   if (self->request_timeout_ms > 0)
     {
-      Deadline *deadline = g_new0 (Deadline, 1);
-      GSocket *socket = soup_server_message_get_socket (msg);
+      GSource *source = g_timeout_source_new (self->request_timeout_ms);
 
-      deadline->bytes_at_start = bytes_received (socket);
-      if (socket != NULL)
-        {
-          deadline->kept_alive = g_object_get_data (G_OBJECT (socket), SEEN_KEY) != NULL;
-          g_object_set_data (G_OBJECT (socket), SEEN_KEY, GINT_TO_POINTER (TRUE));
-        }
-      deadline->source = g_timeout_source_new (self->request_timeout_ms);
-      g_source_set_callback (deadline->source, deadline_cb, msg, NULL);
-      g_source_attach (deadline->source, g_main_context_get_thread_default ());
-      g_object_set_data_full (G_OBJECT (msg), DEADLINE_KEY, deadline, deadline_free);
+      g_source_set_callback (source, deadline_cb, msg, NULL);
+      g_source_attach (source, g_main_context_get_thread_default ());
+      g_object_set_data_full (G_OBJECT (msg), DEADLINE_KEY, source, deadline_free);
       g_signal_connect (msg, "got-body", G_CALLBACK (on_got_body_cb), NULL);
     }
   g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers_cb), NULL);
