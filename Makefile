@@ -117,7 +117,7 @@ fuzz: deps build fuzz-build
 	  meson test -C $(FUZZ_BUILDDIR) --suite fuzz --num-processes 1 --print-errorlogs
 	POISE_KILL_ROUNDS=$(FUZZ_KILL_ROUNDS) .ci/test-env.sh \
 	  meson test -C $(BUILDDIR) server-kill-loop --timeout-multiplier 20 --print-errorlogs
-	@bench/fuzz-hours.sh $(FUZZ_BUILDDIR)/tests/fuzz/seconds.log
+	@bench/fuzz-hours.sh $(FUZZ_BUILDDIR)/tests/fuzz/work/seconds.log
 
 bench: deps bench-deps build
 	BUILDDIR=$(BUILDDIR) .ci/test-env.sh $(BUILDDIR)/bench/bench-library
