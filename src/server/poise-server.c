@@ -25,6 +25,7 @@
 #include "poise-json-guard.h"
 #include "poise-live-hub.h"
 #include "poise-record-check.h"
+#include "poise-socket-reaper.h"
 
 #include <string.h>
 
@@ -33,6 +34,7 @@
 #define MAX_LIMIT      1000
 #define LISTEN_BACKLOG 1024
 #define FEED_CACHE_MAX 256
+#define REAP_INTERVAL_MS 2000
 /* How long stopping may spend sending the answers to the last writes. */
 #define STOP_DRAIN_US    (G_USEC_PER_SEC / 2)
 /* How long a rejected oversized upload is drained before we hang up. */
@@ -46,6 +48,7 @@ struct _PoiseServer
   PoiseServerStorage *storage;
   PoiseLiveHub       *hub;
   PoiseAuthThrottle  *throttle;
+  PoiseSocketReaper  *reaper;
   gboolean            trust_proxy;
   gboolean            stopped;
   guint               request_timeout_ms;
@@ -292,6 +295,11 @@ on_request_started_cb (SoupServer        *soup,
                        SoupServerMessage *msg,
                        PoiseServer       *self)
 {
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL)
+    poise_socket_reaper_watch (self->reaper, socket);
+
   if (self->request_timeout_ms > 0)
     {
       GSource *source = g_timeout_source_new (self->request_timeout_ms);
@@ -884,6 +892,7 @@ poise_server_dispose (GObject *object)
   g_clear_object (&self->hub);
   g_clear_object (&self->soup);
   g_clear_object (&self->throttle);
+  g_clear_object (&self->reaper);
   g_clear_object (&self->storage);
   g_clear_pointer (&self->feed_cache, g_hash_table_unref);
 
@@ -902,6 +911,7 @@ poise_server_init (PoiseServer *self)
   self->hub = poise_live_hub_new ();
   self->throttle = poise_auth_throttle_new ();
   self->request_timeout_ms = POISE_SERVER_DEFAULT_REQUEST_TIMEOUT * 1000;
+  self->reaper = poise_socket_reaper_new (REAP_INTERVAL_MS);
   self->feed_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) g_bytes_unref);
 }
