@@ -295,6 +295,9 @@ check_answer (const GString *answer)
 {
   const char *end_of_head;
   const char *body;
+  gsize body_length;
+  g_autofree char *head = NULL;
+  const char *length;
   guint64 status;
   char code[4] = { 0 };
 
@@ -308,16 +311,22 @@ check_answer (const GString *answer)
   if ((end_of_head = strstr (answer->str, "\r\n\r\n")) == NULL)
     abort ();
   body = end_of_head + 4;
+  body_length = answer->str + answer->len - body;
+  /* Raw header lines may end the request early and make the rest a
+   * second one, whose answer follows: only this answer's body counts. */
+  head = g_ascii_strdown (answer->str, end_of_head - answer->str);
+  if ((length = strstr (head, "\r\ncontent-length:")) != NULL)
+    body_length = MIN (body_length, g_ascii_strtoull (length + 17, NULL, 10));
 
   /* A 4xx with a body is ours: JSON saying what went wrong.  libsoup's
    * own answers to requests it cannot parse have none. */
-  if (status >= 400 && status < 500 && *body != '\0')
+  if (status >= 400 && status < 500 && body_length > 0)
     {
       g_autoptr(JsonParser) parser = json_parser_new ();
       JsonObject *object, *error;
 
       if (g_strstr_len (answer->str, end_of_head - answer->str, "Content-Type: application/json") == NULL ||
-          !json_parser_load_from_data (parser, body, -1, NULL) ||
+          !json_parser_load_from_data (parser, body, body_length, NULL) ||
           !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
         abort ();
       object = json_node_get_object (json_parser_get_root (parser));
