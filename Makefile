@@ -6,7 +6,8 @@
 #   make test    all meson tests under Xvfb + a private bus, then the core/server/sync
 #                suites again under ASan+UBSan, then each fuzz target briefly;
 #                ends "N passed, N failed"
-#   make fuzz    each libFuzzer target for FUZZ_SECONDS (default 300) each
+#   make fuzz    each libFuzzer target for FUZZ_SECONDS (default 300) each, and the
+#                server SIGKILL loop for FUZZ_KILL_ROUNDS (default 1000) kills
 #   make bench   the benchmarks (bench-library, bench-store, bench-coaching, bench-sync,
 #                bench-follow-ups.sh, bench-launch.sh, bench-server.sh, bench-library-publish)
 #   make update-po  regenerate the template and merge it into po/*.po
@@ -19,6 +20,8 @@ MESON_ARGS ?=
 # make test's short fuzz run per target; make fuzz's long one.
 TEST_FUZZ_SECONDS ?= 10
 FUZZ_SECONDS ?= 300
+# make test's server-kill-loop kills 100 times; make fuzz this often.
+FUZZ_KILL_ROUNDS ?= 1000
 
 # Build, test and run dependencies (see shared TESTING.md). Installed with
 # --no-install-recommends: recommends would pull in xdg-desktop-portal,
@@ -109,10 +112,12 @@ test: deps build asan-build fuzz-build
 	  FUZZ_SECONDS=$(TEST_FUZZ_SECONDS) .ci/run-tests.sh
 
 # Long fuzzing runs; each target's seconds are logged for docs/testing.md.
-fuzz: deps fuzz-build
+fuzz: deps build fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) .ci/test-env.sh \
 	  meson test -C $(FUZZ_BUILDDIR) --suite fuzz --num-processes 1 --print-errorlogs
-	@bench/fuzz-hours.sh $(FUZZ_BUILDDIR)/tests/fuzz/seconds.log
+	POISE_KILL_ROUNDS=$(FUZZ_KILL_ROUNDS) .ci/test-env.sh \
+	  meson test -C $(BUILDDIR) server-kill-loop --timeout-multiplier 20 --print-errorlogs
+	@bench/fuzz-hours.sh $(FUZZ_BUILDDIR)/tests/fuzz/work/seconds.log
 
 bench: deps bench-deps build
 	BUILDDIR=$(BUILDDIR) .ci/test-env.sh $(BUILDDIR)/bench/bench-library

@@ -18,6 +18,7 @@
 #include "poise-json-guard-private.h"
 
 #include <glib/gi18n-lib.h>
+#include <math.h>
 #include <string.h>
 
 /* Integers beyond this lose precision in a double; json-glib also wraps
@@ -614,6 +615,13 @@ scan_number (Scanner         *s,
 
       value->type = POISE_JSON_DOUBLE;
       value->v.number = g_ascii_strtod (text, NULL);
+      /* 1e400 would become infinity, which JSON cannot write back. */
+      if (!isfinite (value->v.number))
+        {
+          s->pos = start;
+          return fail (s, error, POISE_JSON_ERROR_NUMBER_RANGE,
+                       _("number out of range (beyond ±1.7e308)"));
+        }
     }
 
   value->length = 0;

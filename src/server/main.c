@@ -4,6 +4,7 @@
  *
  *   poise-server serve --db FILE [--address 127.0.0.1] [--port 8080]
  *                      [--tls-cert FILE --tls-key FILE] [--trust-proxy]
+ *                      [--request-timeout SECONDS]
  *   poise-server user add NAME --role agent|supervisor --db FILE
  *   poise-server user list|remove NAME|reset-token NAME --db FILE
  *   poise-server backup --db FILE OUT
@@ -28,6 +29,7 @@ static char *opt_tls_cert;
 static char *opt_tls_key;
 static char *opt_role;
 static gboolean opt_trust_proxy;
+static int opt_request_timeout = POISE_SERVER_DEFAULT_REQUEST_TIMEOUT;
 
 static const GOptionEntry db_entries[] = {
   { "db", 0, 0, G_OPTION_ARG_FILENAME, &opt_db, "The database file", "FILE" },
@@ -41,6 +43,8 @@ static const GOptionEntry serve_entries[] = {
   { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_key, "PEM private key for https", "FILE" },
   { "trust-proxy", 0, 0, G_OPTION_ARG_NONE, &opt_trust_proxy,
     "Throttle by the X-Real-IP of requests from a proxy on loopback", NULL },
+  { "request-timeout", 0, 0, G_OPTION_ARG_INT, &opt_request_timeout,
+    "Seconds a request may take to arrive before 408 (default 30; 0 for none)", "SECONDS" },
   { NULL }
 };
 
@@ -54,7 +58,7 @@ usage (void)
 {
   g_printerr ("Usage:\n"
               "  poise-server serve --db FILE [--address 127.0.0.1] [--port 8080] [--tls-cert F --tls-key F]\n"
-              "                     [--trust-proxy]\n"
+              "                     [--trust-proxy] [--request-timeout SECONDS]\n"
               "  poise-server user add NAME --role agent|supervisor --db FILE\n"
               "  poise-server user list --db FILE\n"
               "  poise-server user remove NAME --db FILE\n"
@@ -132,7 +136,8 @@ serve (int    argc,
 
   if (!parse (&argc, &argv, "- serve the team API", serve_entries) || argc != 1)
     return usage ();
-  if (opt_port < 0 || opt_port > 65535 || (opt_tls_cert == NULL) != (opt_tls_key == NULL))
+  if (opt_port < 0 || opt_port > 65535 || (opt_tls_cert == NULL) != (opt_tls_key == NULL) ||
+      opt_request_timeout < 0 || opt_request_timeout > 24 * 60 * 60)
     return usage ();
 
   if (opt_tls_cert != NULL &&
@@ -153,6 +158,7 @@ serve (int    argc,
 
   server = poise_server_new (storage);
   poise_server_set_trust_proxy (server, opt_trust_proxy);
+  poise_server_set_request_timeout (server, opt_request_timeout);
   if (!poise_server_listen (server, opt_address ? opt_address : "127.0.0.1", opt_port,
                             certificate, &error))
     {

@@ -6,6 +6,8 @@
  * guard, fields) and the hand-off of writes to the storage's writer
  * thread.  A request's path through here:
  *
+ *   started       the read deadline: headers and body within
+ *                 --request-timeout, else 408 (slow clients)
  *   got-headers   too large a body → 413 at once, without reading it
  *   handler       route (404) → method (405) → auth (429/401) → headers
  *                 (400/428) → JSON guard (400) → fields (422) → storage
@@ -38,7 +40,7 @@
 /* How long stopping may spend sending the answers to the last writes. */
 #define STOP_DRAIN_US    (G_USEC_PER_SEC / 2)
 /* How long a rejected oversized upload is drained before we hang up. */
-#define DRAIN_TIMEOUT_US (2 * G_USEC_PER_SEC)
+#define DRAIN_TIMEOUT_MS 2000
 
 struct _PoiseServer
 {
@@ -53,6 +55,7 @@ struct _PoiseServer
   PoiseSocketReaper  *reaper;
   gboolean            trust_proxy;
   gboolean            stopped;
+  guint               request_timeout_ms;
 
   /* "since:limit" → the feed's answer, until the next commit.  Clients
    * that were poked together ask for the same page. */
@@ -118,19 +121,34 @@ set_etag (SoupServerMessage *msg,
  * connection before the client has read our answer. */
 
 typedef struct {
-  GIOStream *stream;
-  char      *response;
-  guint8     buffer[16384];
-  gint64     deadline;
+  GIOStream    *stream;
+  char         *response;
+  guint8        buffer[16384];
+  /* Ends the drain at its deadline even if the client sends nothing more
+   * (a pending read alone would hold the connection forever). */
+  GCancellable *cancellable;
+  guint         timeout_id;
 } Rejection;
 
 static void
 rejection_free (Rejection *rejection)
 {
+  g_clear_handle_id (&rejection->timeout_id, g_source_remove);
   g_io_stream_close (rejection->stream, NULL, NULL);
   g_object_unref (rejection->stream);
+  g_object_unref (rejection->cancellable);
   g_free (rejection->response);
   g_free (rejection);
+}
+
+static gboolean
+drain_timeout_cb (gpointer user_data)
+{
+  Rejection *rejection = user_data;
+
+  rejection->timeout_id = 0;
+  g_cancellable_cancel (rejection->cancellable);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -141,13 +159,13 @@ drained_cb (GObject      *source,
   Rejection *rejection = user_data;
   gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
 
-  if (n <= 0 || g_get_monotonic_time () > rejection->deadline)
+  if (n <= 0 || g_cancellable_is_cancelled (rejection->cancellable))
     {
       rejection_free (rejection);
       return;
     }
   g_input_stream_read_async (G_INPUT_STREAM (source), rejection->buffer, sizeof rejection->buffer,
-                             G_PRIORITY_LOW, NULL, drained_cb, rejection);
+                             G_PRIORITY_LOW, rejection->cancellable, drained_cb, rejection);
 }
 
 static void
@@ -162,10 +180,10 @@ rejection_written_cb (GObject      *source,
       rejection_free (rejection);
       return;
     }
-  rejection->deadline = g_get_monotonic_time () + DRAIN_TIMEOUT_US;
+  rejection->timeout_id = g_timeout_add (DRAIN_TIMEOUT_MS, drain_timeout_cb, rejection);
   g_input_stream_read_async (g_io_stream_get_input_stream (rejection->stream),
                              rejection->buffer, sizeof rejection->buffer,
-                             G_PRIORITY_LOW, NULL, drained_cb, rejection);
+                             G_PRIORITY_LOW, rejection->cancellable, drained_cb, rejection);
 }
 
 static void on_got_chunk_cb (SoupServerMessage *msg,
@@ -181,26 +199,41 @@ body_limit (SoupServerMessage *msg)
   return limit > 0 ? limit : POISE_SERVER_MAX_BODY;
 }
 
+static void clear_deadline (SoupServerMessage *msg);
+
+/* Takes the connection from libsoup, answers @status and closes. */
+static void
+reject_stolen (SoupServerMessage *msg,
+               const char        *status_line,
+               const char        *code,
+               const char        *message)
+{
+  g_autofree char *body = poise_server_error_json (code, message, NULL);
+  Rejection *rejection = g_new0 (Rejection, 1);
+
+  rejection->cancellable = g_cancellable_new ();
+  clear_deadline (msg);
+  g_signal_handlers_disconnect_by_func (msg, on_got_chunk_cb, NULL);
+  rejection->response = g_strdup_printf ("HTTP/1.1 %s\r\n"
+                                         "Content-Type: application/json\r\n"
+                                         "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+                                         "Connection: close\r\n"
+                                         "\r\n%s",
+                                         status_line, strlen (body), body);
+  rejection->stream = soup_server_message_steal_connection (msg);
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (rejection->stream),
+                                   rejection->response, strlen (rejection->response),
+                                   G_PRIORITY_DEFAULT, NULL, rejection_written_cb, rejection);
+}
+
 static void
 reject_too_large (SoupServerMessage *msg)
 {
   g_autofree char *message = g_strdup_printf ("Request bodies are limited to %" G_GSIZE_FORMAT " MiB%s",
                                               body_limit (msg) / (1024 * 1024),
                                               body_limit (msg) > POISE_SERVER_MAX_BODY ? " on this route" : "");
-  g_autofree char *body = poise_server_error_json ("payload_too_large", message, NULL);
-  Rejection *rejection = g_new0 (Rejection, 1);
 
-  g_signal_handlers_disconnect_by_func (msg, on_got_chunk_cb, NULL);
-  rejection->response = g_strdup_printf ("HTTP/1.1 413 Payload Too Large\r\n"
-                                         "Content-Type: application/json\r\n"
-                                         "Content-Length: %" G_GSIZE_FORMAT "\r\n"
-                                         "Connection: close\r\n"
-                                         "\r\n%s",
-                                         strlen (body), body);
-  rejection->stream = soup_server_message_steal_connection (msg);
-  g_output_stream_write_all_async (g_io_stream_get_output_stream (rejection->stream),
-                                   rejection->response, strlen (rejection->response),
-                                   G_PRIORITY_DEFAULT, NULL, rejection_written_cb, rejection);
+  reject_stolen (msg, "413 Payload Too Large", "payload_too_large", message);
 }
 
 static void
@@ -213,6 +246,54 @@ on_got_chunk_cb (SoupServerMessage *msg,
   /* A chunked body has no Content-Length to check up front. */
   if ((gsize) body->length > body_limit (msg))
     reject_too_large (msg);
+}
+
+/* The read deadline
+ *
+ * libsoup has no read timeouts, so a client sending a byte a second would
+ * hold its connection (and a message) forever.  Each request must arrive
+ * whole within the request timeout, from request-started to got-body; a
+ * late one gets 408 and the connection is closed, as for a 413.  libsoup
+ * 3.2 emits request-started on accept and, on a kept-alive connection,
+ * only once the next request's first bytes arrive: an idle kept-alive
+ * connection is not timed out here (nginx's keepalive_timeout is). */
+
+#define DEADLINE_KEY "poise-read-deadline"
+
+static void
+deadline_free (gpointer data)
+{
+  GSource *source = data;
+
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
+static void
+clear_deadline (SoupServerMessage *msg)
+{
+  g_object_set_data (G_OBJECT (msg), DEADLINE_KEY, NULL);
+}
+
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  SoupServerMessage *msg = user_data;
+  GSource *source = g_object_steal_data (G_OBJECT (msg), DEADLINE_KEY);
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (source != NULL && socket != NULL && !g_socket_is_closed (socket))
+    reject_stolen (msg, "408 Request Timeout", "request_timeout",
+                   "The request did not arrive in time; send it again");
+  g_clear_pointer (&source, deadline_free);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_got_body_cb (SoupServerMessage *msg,
+                gpointer           user_data)
+{
+  clear_deadline (msg);
 }
 
 static void
@@ -235,8 +316,27 @@ on_request_started_cb (SoupServer        *soup,
 
   if (socket != NULL)
     poise_socket_reaper_watch (self->reaper, socket);
+
+  if (self->request_timeout_ms > 0)
+    {
+      GSource *source = g_timeout_source_new (self->request_timeout_ms);
+
+      g_source_set_callback (source, deadline_cb, msg, NULL);
+      g_source_attach (source, g_main_context_get_thread_default ());
+      g_object_set_data_full (G_OBJECT (msg), DEADLINE_KEY, source, deadline_free);
+      g_signal_connect (msg, "got-body", G_CALLBACK (on_got_body_cb), NULL);
+    }
   g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers_cb), NULL);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk_cb), NULL);
+}
+
+/* The message is over (answered, or the client left): no deadline. */
+static void
+on_request_over_cb (SoupServer        *soup,
+                    SoupServerMessage *msg,
+                    PoiseServer       *self)
+{
+  clear_deadline (msg);
 }
 
 /* Routing and auth */
@@ -673,6 +773,41 @@ handle_write (PoiseServer       *self,
   poise_server_storage_write (self->storage, g_steal_pointer (&write), write_done_cb, pending);
 }
 
+/* Text that is not UTF-8 in the path (raw or percent-encoded) or in a
+ * header value is refused before anything reads it. */
+static gboolean
+request_is_utf8 (SoupServerMessage *msg,
+                 const char        *path)
+{
+  g_autofree char *decoded = g_uri_unescape_string (path, NULL);
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+
+  if (decoded == NULL || !g_utf8_validate (decoded, -1, NULL))
+    return FALSE;
+  soup_message_headers_iter_init (&iter, soup_server_message_get_request_headers (msg));
+  while (soup_message_headers_iter_next (&iter, &name, &value))
+    if (!g_utf8_validate (name, -1, NULL) || !g_utf8_validate (value, -1, NULL))
+      return FALSE;
+  return TRUE;
+}
+
+/* SoupServer would answer a bad handshake with an HTML page: checked
+ * here first (with the extensions it offers), the 400 is ours, in JSON. */
+static void
+check_live_handshake (SoupServerMessage *msg)
+{
+  g_autoptr(GPtrArray) extensions = g_ptr_array_new_with_free_func (g_type_class_unref);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  g_ptr_array_add (extensions, g_type_class_ref (SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE));
+  if (soup_websocket_server_check_handshake (msg, NULL, NULL, extensions, &error))
+    return;
+  message = g_strdup_printf ("The live socket needs a WebSocket handshake: %s", error->message);
+  respond_error (msg, 400, "bad_request", message);
+}
+
 /* Handlers */
 
 static void
@@ -687,6 +822,13 @@ handle_cb (SoupServer        *soup,
   g_autofree char *uuid = NULL;
   const char *kind = NULL;
   Route route;
+
+  if (!request_is_utf8 (msg, path))
+    {
+      respond_error (msg, 400, "bad_request",
+                     "The path and header values must be UTF-8; percent-encode other bytes");
+      return;
+    }
 
   /* Backup requests live in their own file (poise-server-backup.c). */
   if (poise_server_backup_owns (path))
@@ -727,14 +869,8 @@ handle_cb (SoupServer        *soup,
       break;
     case ROUTE_LIVE:
       /* Authenticated: leaving the status unset lets SoupServer go on with
-       * the WebSocket handshake.  What is no handshake gets our 400 with a
-       * JSON body rather than libsoup's bare one. */
-      {
-        g_autoptr(GError) error = NULL;
-
-        if (!soup_websocket_server_check_handshake (msg, NULL, NULL, NULL, &error))
-          respond_error (msg, 400, "bad_request", "This path only takes a WebSocket handshake");
-      }
+       * the WebSocket handshake. */
+      check_live_handshake (msg);
       break;
     case ROUTE_LIBRARY:
       poise_server_library_handle (self->library, msg, path, user);
@@ -807,6 +943,7 @@ poise_server_init (PoiseServer *self)
   self->hub = poise_live_hub_new ();
   self->backup = poise_server_backup_new (self->hub);
   self->throttle = poise_auth_throttle_new ();
+  self->request_timeout_ms = POISE_SERVER_DEFAULT_REQUEST_TIMEOUT * 1000;
   self->reaper = poise_socket_reaper_new (REAP_INTERVAL_MS);
   self->feed_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) g_bytes_unref);
@@ -858,6 +995,10 @@ poise_server_listen (PoiseServer      *self,
     soup_server_set_tls_certificate (self->soup, certificate);
   g_signal_connect_object (self->soup, "request-started",
                            G_CALLBACK (on_request_started_cb), self, 0);
+  g_signal_connect_object (self->soup, "request-finished",
+                           G_CALLBACK (on_request_over_cb), self, 0);
+  g_signal_connect_object (self->soup, "request-aborted",
+                           G_CALLBACK (on_request_over_cb), self, 0);
   /* The live path has a normal handler too: it runs before the WebSocket
    * handshake, and a status it sets (401, 429) stops the upgrade. */
   soup_server_add_handler (self->soup, NULL, handle_cb, self, NULL);
@@ -907,6 +1048,22 @@ poise_server_set_trust_proxy (PoiseServer *self,
 {
   g_return_if_fail (POISE_IS_SERVER (self));
   self->trust_proxy = !!trust_proxy;
+}
+
+/**
+ * poise_server_set_request_timeout:
+ * @seconds: how long a request's headers and body may take to arrive;
+ *   0 for no limit
+ *
+ * Takes effect for requests started from now on.
+ */
+void
+poise_server_set_request_timeout (PoiseServer *self,
+                                  guint        seconds)
+{
+  g_return_if_fail (POISE_IS_SERVER (self));
+  g_return_if_fail (seconds <= G_MAXUINT / 1000);
+  self->request_timeout_ms = seconds * 1000;
 }
 
 SoupServer *

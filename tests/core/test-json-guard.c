@@ -146,6 +146,12 @@ test_number_range (void)
                    "[1]: integer out of range (beyond ±2^53) (byte 4)");
   assert_rejected ("[123456789012345678901234567890]", POISE_JSON_ERROR_NUMBER_RANGE,
                    "[0]: integer out of range (beyond ±2^53) (byte 1)");
+  /* Doubles that overflow to infinity; 2^63 written as a double is fine. */
+  assert_rejected ("{\"n\": 1e400}", POISE_JSON_ERROR_NUMBER_RANGE,
+                   "n: number out of range (beyond ±1.7e308) (byte 6)");
+  assert_rejected ("[-1.5E+309]", POISE_JSON_ERROR_NUMBER_RANGE,
+                   "[0]: number out of range (beyond ±1.7e308) (byte 1)");
+  assert_accepted ("[9.2233720368547758e18, 1e-400, 1.7e308]");
 }
 
 static void

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs one libFuzzer target for FUZZ_SECONDS (default 10) on its seeds.
 #
-# Usage: run-fuzz.sh TARGET SEED_DIR WORK_DIR
+# Usage: run-fuzz.sh TARGET SEED_DIR WORK_DIR [LIBFUZZER-OPTION...]
 #
 # WORK_DIR/corpus collects what the fuzzer finds (kept between runs, so
 # longer runs build on shorter ones); WORK_DIR/crash-* are the inputs that
@@ -12,6 +12,7 @@ set -eu
 target=$1
 seeds=$2
 work=$3
+shift 3
 seconds=${FUZZ_SECONDS:-10}
 name=$(basename "$target")
 
@@ -25,6 +26,7 @@ if ! "$target" \
   -timeout=10 \
   -print_final_stats=1 \
   -artifact_prefix="$work/crash-" \
+  "$@" \
   "$work/corpus" "$seeds"
 then
   echo "$name: the failing input is in $work/crash-*" >&2
