@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "poise-conversation-view.h"
+#include "poise-customer-panel.h"
 #include "poise-due.h"
 #include "poise-placeholder-editor.h"
 #include "poise-scrolling-layout.h"
@@ -30,6 +31,7 @@ struct _PoiseConversationView
   GtkWidget         *advice_box;
   GtkListBox        *avoid_list;
   GtkListBox        *checklist;
+  PoiseCustomerPanel *customer_panel;
   GtkLabel          *emotion_label;
   GtkWidget         *fields_box;
   GtkListBox        *fields_list;
@@ -483,10 +485,12 @@ poise_conversation_view_class_init (PoiseConversationViewClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, POISE_TYPE_SCROLLING_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/poise-conversation-view.ui");
+  g_type_ensure (POISE_TYPE_CUSTOMER_PANEL);
   gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, advice_box);
   gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, advice_label);
   gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, avoid_list);
   gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, checklist);
+  gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, customer_panel);
   gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, emotion_label);
   gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, fields_box);
   gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, fields_list);
@@ -729,8 +733,16 @@ poise_conversation_view_dup_follow_up (PoiseConversationView *self)
   poise_follow_up_set_promise (follow_up, promise);
   poise_follow_up_set_customer_name (follow_up,
                                      find_value (self, used, POISE_PLACEHOLDER_CUSTOMER_NAME, NULL));
-  poise_follow_up_set_customer_ref (follow_up,
-                                    find_value (self, used, POISE_PLACEHOLDER_TEXT, reference_ids));
+  {
+    /* The reference entered for the customer wins over a blank's: it is
+     * what the team's notes and follow-ups are found by. */
+    const char *entered = poise_conversation_get_value (self->conversation, POISE_CUSTOMER_REF_KEY);
+
+    poise_follow_up_set_customer_ref (follow_up,
+                                      entered != NULL && *entered != '\0'
+                                        ? entered
+                                        : find_value (self, used, POISE_PLACEHOLDER_TEXT, reference_ids));
+  }
 
   due = poise_due_from_date_time (find_value (self, used, POISE_PLACEHOLDER_DATE, NULL),
                                   find_value (self, used, POISE_PLACEHOLDER_TIME, NULL),
@@ -749,4 +761,17 @@ poise_conversation_view_dup_follow_up (PoiseConversationView *self)
   poise_follow_up_set_note (follow_up, note);
 
   return follow_up;
+}
+
+/**
+ * poise_conversation_view_get_customer_panel:
+ *
+ * Returns: (transfer none): the customer reference and the team's history
+ */
+PoiseCustomerPanel *
+poise_conversation_view_get_customer_panel (PoiseConversationView *self)
+{
+  g_return_val_if_fail (POISE_IS_CONVERSATION_VIEW (self), NULL);
+
+  return self->customer_panel;
 }

@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "poise-conversation.h"
+#include "poise-customer-panel.h"
 #include "poise-follow-up.h"
 #include "poise-library.h"
 
@@ -38,5 +39,7 @@ PoiseFollowUp *poise_conversation_view_dup_follow_up (PoiseConversationView *sel
 /* The filled reply as it would be copied; NULL without a scenario. */
 char     *poise_conversation_view_dup_reply    (PoiseConversationView *self,
                                                 GStrv                 *missing);
+/* The customer reference entry and the team's notes and follow-ups for it. */
+PoiseCustomerPanel *poise_conversation_view_get_customer_panel (PoiseConversationView *self);
 
 G_END_DECLS

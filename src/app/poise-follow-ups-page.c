@@ -13,6 +13,7 @@
 #include "poise-follow-up-row.h"
 #include "poise-follow-ups-page.h"
 #include "poise-scrolling-layout.h"
+#include "poise-sync-indicator.h"
 #include "poise-window.h"
 
 struct _PoiseFollowUpsPage
@@ -34,6 +35,7 @@ struct _PoiseFollowUpsPage
   GtkSearchEntry *search_entry;
   GtkStack       *stack;
   AdwViewSwitcherTitle *switcher_title;
+  PoiseSyncIndicator *sync_indicator;
 };
 
 G_DEFINE_FINAL_TYPE (PoiseFollowUpsPage, poise_follow_ups_page, GTK_TYPE_WIDGET)
@@ -634,9 +636,12 @@ poise_follow_ups_page_class_init (PoiseFollowUpsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PoiseFollowUpsPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, PoiseFollowUpsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, PoiseFollowUpsPage, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, PoiseFollowUpsPage, sync_indicator);
   gtk_widget_class_bind_template_callback (widget_class, on_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_search_stop_cb);
+
+  g_type_ensure (POISE_TYPE_SYNC_INDICATOR);
 
   gtk_widget_class_install_action (widget_class, "followups.new", NULL, new_action);
   gtk_widget_class_install_action (widget_class, "followups.edit", "s", edit_action);
@@ -696,6 +701,14 @@ poise_follow_ups_page_get_model (PoiseFollowUpsPage *self)
 
   ensure_list (self);
   return G_LIST_MODEL (self->model);
+}
+
+PoiseSyncIndicator *
+poise_follow_ups_page_get_sync_indicator (PoiseFollowUpsPage *self)
+{
+  g_return_val_if_fail (POISE_IS_FOLLOW_UPS_PAGE (self), NULL);
+
+  return self->sync_indicator;
 }
 
 void

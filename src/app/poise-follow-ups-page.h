@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "poise-store.h"
+#include "poise-sync-indicator.h"
 
 G_BEGIN_DECLS
 
@@ -29,5 +30,7 @@ void       poise_follow_ups_page_edit_follow_up  (PoiseFollowUpsPage *self,
  * brought up to date first if the page was hidden. */
 GListModel *poise_follow_ups_page_get_model      (PoiseFollowUpsPage *self);
 void       poise_follow_ups_page_start_search    (PoiseFollowUpsPage *self);
+/* The page's own sync status button, for the window to bind. */
+PoiseSyncIndicator *poise_follow_ups_page_get_sync_indicator (PoiseFollowUpsPage *self);
 
 G_END_DECLS

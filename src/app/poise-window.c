@@ -12,8 +12,10 @@
 #include "poise-conversation-view.h"
 #include "poise-follow-up-row.h"
 #include "poise-follow-ups-page.h"
+#include "poise-notes-page.h"
 #include "poise-query.h"
 #include "poise-scenario-row.h"
+#include "poise-sync-indicator.h"
 #include "poise-window.h"
 
 struct _PoiseWindow
@@ -36,7 +38,9 @@ struct _PoiseWindow
   GtkSearchBar          *search_bar;
   GtkSearchEntry        *search_entry;
   AdwStatusPage         *no_results_page;
+  PoiseNotesPage        *notes_page;
   GtkStack              *sidebar_stack;
+  PoiseSyncIndicator    *sync_indicator;
   AdwToastOverlay       *toast_overlay;
   AdwViewStack          *view_stack;
 
@@ -279,6 +283,12 @@ showing_follow_ups (PoiseWindow *self)
   return g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "follow-ups") == 0;
 }
 
+static gboolean
+showing_notes (PoiseWindow *self)
+{
+  return g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "notes") == 0;
+}
+
 static void
 search_action (GtkWidget  *widget,
                const char *action_name,
@@ -289,6 +299,12 @@ search_action (GtkWidget  *widget,
   if (showing_follow_ups (self))
     {
       poise_follow_ups_page_start_search (self->follow_ups_page);
+      return;
+    }
+
+  if (showing_notes (self))
+    {
+      poise_notes_page_start_search (self->notes_page);
       return;
     }
 
@@ -317,6 +333,13 @@ new_conversation_action (GtkWidget  *widget,
   PoiseWindow *self = POISE_WINDOW (widget);
   PoiseConversation *conversation = poise_application_get_conversation (self->application);
   AdwToast *toast;
+
+  /* Ctrl+N makes what the page shows: on the Notes page, a note. */
+  if (showing_notes (self))
+    {
+      poise_notes_page_new_note (self->notes_page, NULL);
+      return;
+    }
 
   g_clear_pointer (&self->undo_snapshot, json_node_unref);
   self->undo_snapshot = poise_conversation_to_json (conversation);
@@ -353,6 +376,38 @@ new_follow_up_action (GtkWidget  *widget,
 
   adw_view_stack_set_visible_child_name (self->view_stack, "follow-ups");
   poise_follow_ups_page_new_follow_up (self->follow_ups_page, NULL);
+}
+
+static void
+new_note_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  PoiseWindow *self = POISE_WINDOW (widget);
+
+  adw_view_stack_set_visible_child_name (self->view_stack, "notes");
+  poise_notes_page_new_note (self->notes_page, NULL);
+}
+
+/* From the conversation: a note about the customer entered there. */
+static void
+new_note_for_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  PoiseWindow *self = POISE_WINDOW (widget);
+
+  poise_notes_page_new_note (self->notes_page, g_variant_get_string (parameter, NULL));
+}
+
+static void
+edit_note_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  PoiseWindow *self = POISE_WINDOW (widget);
+
+  poise_notes_page_edit_note (self->notes_page, g_variant_get_string (parameter, NULL));
 }
 
 static void
@@ -493,6 +548,13 @@ setup (PoiseWindow      *self,
   poise_follow_ups_page_setup (self->follow_ups_page,
                                poise_application_get_store (self->application),
                                self->view_stack);
+  poise_notes_page_setup (self->notes_page,
+                          poise_application_get_store (self->application),
+                          self->view_stack);
+  poise_customer_panel_setup (poise_conversation_view_get_customer_panel (self->conversation_view),
+                              conversation,
+                              poise_application_get_store (self->application));
+
   g_object_bind_property (self->follow_ups_page, "n-due",
                           self->follow_ups_stack_page, "badge-number",
                           G_BINDING_SYNC_CREATE);
@@ -576,7 +638,9 @@ poise_window_class_init (PoiseWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PoiseWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, PoiseWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, PoiseWindow, no_results_page);
+  gtk_widget_class_bind_template_child (widget_class, PoiseWindow, notes_page);
   gtk_widget_class_bind_template_child (widget_class, PoiseWindow, sidebar_stack);
+  gtk_widget_class_bind_template_child (widget_class, PoiseWindow, sync_indicator);
   gtk_widget_class_bind_template_child (widget_class, PoiseWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, PoiseWindow, view_stack);
   gtk_widget_class_bind_template_callback (widget_class, on_scenario_activated_cb);
@@ -592,6 +656,9 @@ poise_window_class_init (PoiseWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new-follow-up", NULL, new_follow_up_action);
   gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
   gtk_widget_class_install_action (widget_class, "win.add-follow-up", NULL, add_follow_up_action);
+  gtk_widget_class_install_action (widget_class, "win.new-note", NULL, new_note_action);
+  gtk_widget_class_install_action (widget_class, "win.new-note-for", "s", new_note_for_action);
+  gtk_widget_class_install_action (widget_class, "win.edit-note", "s", edit_note_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                        "win.search", NULL);
@@ -605,6 +672,8 @@ poise_window_class_init (PoiseWindowClass *klass)
                                        "win.show-page", "s", "conversation");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_CONTROL_MASK,
                                        "win.show-page", "s", "follow-ups");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_CONTROL_MASK,
+                                       "win.show-page", "s", "notes");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Enter, GDK_CONTROL_MASK,
                                        "win.copy", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK,
@@ -615,6 +684,8 @@ poise_window_class_init (PoiseWindowClass *klass)
 
   g_type_ensure (POISE_TYPE_CONVERSATION_VIEW);
   g_type_ensure (POISE_TYPE_FOLLOW_UPS_PAGE);
+  g_type_ensure (POISE_TYPE_NOTES_PAGE);
+  g_type_ensure (POISE_TYPE_SYNC_INDICATOR);
 }
 
 static void

@@ -28,6 +28,9 @@ struct _PoiseFollowUp
   char                *promise;
   char                *note;
   char                *assignee;
+  char                *author;
+  char                *updated_by;
+  gint64               rev;
   GDateTime           *due_at;
   GDateTime           *created_at;
   GDateTime           *updated_at;
@@ -53,6 +56,9 @@ enum {
   PROP_UPDATED_AT,
   PROP_NOTE,
   PROP_ASSIGNEE,
+  PROP_REV,
+  PROP_AUTHOR,
+  PROP_UPDATED_BY,
   N_PROPS,
 };
 
@@ -129,6 +135,8 @@ poise_follow_up_finalize (GObject *object)
   g_clear_pointer (&self->promise, g_free);
   g_clear_pointer (&self->note, g_free);
   g_clear_pointer (&self->assignee, g_free);
+  g_clear_pointer (&self->author, g_free);
+  g_clear_pointer (&self->updated_by, g_free);
   g_clear_pointer (&self->due_at, g_date_time_unref);
   g_clear_pointer (&self->created_at, g_date_time_unref);
   g_clear_pointer (&self->updated_at, g_date_time_unref);
@@ -184,6 +192,15 @@ poise_follow_up_get_property (GObject    *object,
       break;
     case PROP_ASSIGNEE:
       g_value_set_string (value, self->assignee);
+      break;
+    case PROP_REV:
+      g_value_set_int64 (value, self->rev);
+      break;
+    case PROP_AUTHOR:
+      g_value_set_string (value, self->author);
+      break;
+    case PROP_UPDATED_BY:
+      g_value_set_string (value, self->updated_by);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -242,6 +259,15 @@ poise_follow_up_set_property (GObject      *object,
       break;
     case PROP_ASSIGNEE:
       poise_follow_up_set_assignee (self, g_value_get_string (value));
+      break;
+    case PROP_REV:
+      poise_follow_up_set_rev (self, g_value_get_int64 (value));
+      break;
+    case PROP_AUTHOR:
+      poise_follow_up_set_author (self, g_value_get_string (value));
+      break;
+    case PROP_UPDATED_BY:
+      poise_follow_up_set_updated_by (self, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -325,6 +351,22 @@ poise_follow_up_class_init (PoiseFollowUpClass *klass)
    */
   properties[PROP_ASSIGNEE] =
     g_param_spec_string ("assignee", NULL, NULL, NULL, flags);
+  /**
+   * PoiseFollowUp:rev:
+   *
+   * The server's revision; 0 if the follow-up was never synced.
+   */
+  properties[PROP_REV] =
+    g_param_spec_int64 ("rev", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  /**
+   * PoiseFollowUp:author:
+   *
+   * Who made it, as the server knows them; %NULL before the first sync.
+   */
+  properties[PROP_AUTHOR] =
+    g_param_spec_string ("author", NULL, NULL, NULL, flags);
+  properties[PROP_UPDATED_BY] =
+    g_param_spec_string ("updated-by", NULL, NULL, NULL, flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -420,6 +462,9 @@ poise_follow_up_copy (PoiseFollowUp *self)
                        "updated-at", self->updated_at,
                        "note", self->note,
                        "assignee", self->assignee,
+                       "rev", self->rev,
+                       "author", self->author,
+                       "updated-by", self->updated_by,
                        NULL);
 }
 
@@ -678,6 +723,86 @@ poise_follow_up_set_assignee (PoiseFollowUp *self,
   set_text (self, &self->assignee, assignee, PROP_ASSIGNEE);
 }
 
+gint64
+poise_follow_up_get_rev (PoiseFollowUp *self)
+{
+  g_return_val_if_fail (POISE_IS_FOLLOW_UP (self), 0);
+  return self->rev;
+}
+
+void
+poise_follow_up_set_rev (PoiseFollowUp *self,
+                         gint64         rev)
+{
+  g_return_if_fail (POISE_IS_FOLLOW_UP (self));
+  g_return_if_fail (rev >= 0);
+
+  if (self->rev == rev)
+    return;
+  self->rev = rev;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REV]);
+}
+
+/**
+ * poise_follow_up_get_author:
+ *
+ * Returns: (nullable): who made it; %NULL before the first sync
+ */
+const char *
+poise_follow_up_get_author (PoiseFollowUp *self)
+{
+  g_return_val_if_fail (POISE_IS_FOLLOW_UP (self), NULL);
+  return self->author;
+}
+
+void
+poise_follow_up_set_author (PoiseFollowUp *self,
+                            const char    *author)
+{
+  g_return_if_fail (POISE_IS_FOLLOW_UP (self));
+  set_text (self, &self->author, author, PROP_AUTHOR);
+}
+
+/**
+ * poise_follow_up_get_updated_by:
+ *
+ * Returns: (nullable): who changed it last, as the server knows them
+ */
+const char *
+poise_follow_up_get_updated_by (PoiseFollowUp *self)
+{
+  g_return_val_if_fail (POISE_IS_FOLLOW_UP (self), NULL);
+  return self->updated_by;
+}
+
+void
+poise_follow_up_set_updated_by (PoiseFollowUp *self,
+                                const char    *updated_by)
+{
+  g_return_if_fail (POISE_IS_FOLLOW_UP (self));
+  set_text (self, &self->updated_by, updated_by, PROP_UPDATED_BY);
+}
+
+gboolean
+poise_follow_up_content_equal (PoiseFollowUp *a,
+                               PoiseFollowUp *b)
+{
+  g_return_val_if_fail (POISE_IS_FOLLOW_UP (a) && POISE_IS_FOLLOW_UP (b), FALSE);
+
+  return g_str_equal (a->uuid, b->uuid) &&
+         g_strcmp0 (a->customer_name, b->customer_name) == 0 &&
+         g_strcmp0 (a->customer_ref, b->customer_ref) == 0 &&
+         g_strcmp0 (a->contact, b->contact) == 0 &&
+         a->channel == b->channel &&
+         g_strcmp0 (a->promise, b->promise) == 0 &&
+         g_date_time_equal (a->due_at, b->due_at) &&
+         a->cancel_on_reply == b->cancel_on_reply &&
+         a->status == b->status &&
+         g_date_time_equal (a->created_at, b->created_at) &&
+         g_strcmp0 (a->note, b->note) == 0 &&
+         g_strcmp0 (a->assignee, b->assignee) == 0;
+}
+
 /* JSON */
 
 static void
@@ -733,6 +858,16 @@ poise_follow_up_to_json (PoiseFollowUp *self)
   add_time (builder, "updated_at", self->updated_at);
   add_text (builder, "note", self->note);
   add_text (builder, "assignee", self->assignee);
+  /* The server's fields, once known (it ignores them when sent). */
+  if (self->rev > 0)
+    {
+      json_builder_set_member_name (builder, "rev");
+      json_builder_add_int_value (builder, self->rev);
+    }
+  if (self->author != NULL)
+    add_text (builder, "author", self->author);
+  if (self->updated_by != NULL)
+    add_text (builder, "updated_by", self->updated_by);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);
@@ -814,6 +949,8 @@ poise_follow_up_new_from_json (JsonNode  *node,
   g_autoptr(GDateTime) created_at = NULL;
   g_autoptr(GDateTime) updated_at = NULL;
   const char *uuid, *customer_name, *customer_ref, *contact, *promise, *note, *assignee;
+  const char *author, *updated_by;
+  gint64 rev = 0;
   const char *channel_text, *status_text;
   PoiseChannel channel = POISE_CHANNEL_CALL;
   PoiseFollowUpStatus status = POISE_FOLLOW_UP_STATUS_OPEN;
@@ -846,6 +983,8 @@ poise_follow_up_new_from_json (JsonNode  *node,
       !read_text (object, "promise", &promise, error) ||
       !read_text (object, "note", &note, error) ||
       !read_text (object, "assignee", &assignee, error) ||
+      !read_text (object, "author", &author, error) ||
+      !read_text (object, "updated_by", &updated_by, error) ||
       !read_text (object, "channel", &channel_text, error) ||
       !read_text (object, "status", &status_text, error) ||
       !read_time (object, "due_at", TRUE, &due_at, error) ||
@@ -879,6 +1018,18 @@ poise_follow_up_new_from_json (JsonNode  *node,
       cancel_on_reply = json_node_get_boolean (member);
     }
 
+  member = json_object_get_member (object, "rev");
+  if (member != NULL && !JSON_NODE_HOLDS_NULL (member))
+    {
+      if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_INT64 ||
+          json_node_get_int (member) < 1)
+        {
+          field_error (error, "rev", C_("follow-up field", "an integer of at least 1"));
+          return NULL;
+        }
+      rev = json_node_get_int (member);
+    }
+
   self = g_object_new (POISE_TYPE_FOLLOW_UP,
                        "uuid", uuid,
                        "customer-name", customer_name,
@@ -893,6 +1044,9 @@ poise_follow_up_new_from_json (JsonNode  *node,
                        "updated-at", updated_at,
                        "note", note,
                        "assignee", assignee,
+                       "rev", rev,
+                       "author", author,
+                       "updated-by", updated_by,
                        NULL);
 
   /* Without "updated_at", the last change is the creation. */

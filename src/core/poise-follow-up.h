@@ -85,6 +85,19 @@ void                 poise_follow_up_set_note           (PoiseFollowUp       *se
 const char          *poise_follow_up_get_assignee       (PoiseFollowUp       *self);
 void                 poise_follow_up_set_assignee       (PoiseFollowUp       *self,
                                                          const char          *assignee);
+/* The server's fields (docs/sync.md); rev 0 = never synced. */
+gint64               poise_follow_up_get_rev            (PoiseFollowUp       *self);
+void                 poise_follow_up_set_rev            (PoiseFollowUp       *self,
+                                                         gint64               rev);
+const char          *poise_follow_up_get_author         (PoiseFollowUp       *self);
+void                 poise_follow_up_set_author         (PoiseFollowUp       *self,
+                                                         const char          *author);
+const char          *poise_follow_up_get_updated_by     (PoiseFollowUp       *self);
+void                 poise_follow_up_set_updated_by     (PoiseFollowUp       *self,
+                                                         const char          *updated_by);
+/* Same content (every field but the server's and updated_at). */
+gboolean             poise_follow_up_content_equal      (PoiseFollowUp       *a,
+                                                         PoiseFollowUp       *b);
 
 JsonNode            *poise_follow_up_to_json            (PoiseFollowUp       *self);
 PoiseFollowUp       *poise_follow_up_new_from_json      (JsonNode            *node,

@@ -20,7 +20,7 @@
 
 #include "config.h"
 
-#include "poise-store.h"
+#include "poise-store-private.h"
 #include "poise-json-guard.h"
 #include "poise-query.h"
 
@@ -34,22 +34,13 @@
 /* Long enough for another Poise process to finish a write. */
 #define BUSY_TIMEOUT_MS 5000
 
-struct _PoiseStore
-{
-  GObject     parent_instance;
-
-  char       *path;
-  sqlite3    *db;
-  GHashTable *statements;   /* SQL text (static) → sqlite3_stmt */
-  int         schema_version;
-};
-
 G_DEFINE_FINAL_TYPE (PoiseStore, poise_store, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (poise-store-error-quark, poise_store_error)
 
 enum {
   CHANGED,
+  NOTE_CHANGED,
   N_SIGNALS,
 };
 
@@ -85,13 +76,62 @@ static const char * const migrations[] = {
   "ALTER TABLE follow_ups ADD COLUMN assignee TEXT;"
   "DROP INDEX follow_ups_due_at;"
   "CREATE INDEX follow_ups_status_due_at ON follow_ups (status, due_at);",
+
+  /* 3: the team sync (docs/sync.md): the server's fields on follow-ups,
+   * notes, the outbox of unpushed local changes, the merge bases and the
+   * cursor.  Rows written before this have no outbox row; the first sync
+   * with a server queues everything (see the epoch in poise-store-sync.c). */
+  "ALTER TABLE follow_ups ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE follow_ups ADD COLUMN author TEXT;"
+  "ALTER TABLE follow_ups ADD COLUMN updated_by TEXT;"
+  "CREATE TABLE notes ("
+  "  uuid         TEXT PRIMARY KEY NOT NULL,"
+  "  customer_ref TEXT NOT NULL,"
+  "  body         TEXT NOT NULL,"
+  "  tags         TEXT NOT NULL DEFAULT '[]',"
+  "  conflict_of  TEXT,"
+  "  created_at   INTEGER NOT NULL,"
+  "  updated_at   INTEGER NOT NULL,"
+  "  rev          INTEGER NOT NULL DEFAULT 0,"
+  "  author       TEXT,"
+  "  updated_by   TEXT"
+  ");"
+  "CREATE INDEX notes_customer_ref ON notes (customer_ref, updated_at);"
+  "CREATE INDEX notes_updated_at ON notes (updated_at);"
+  /* generation counts local changes, so settling a push can tell whether
+   * the record changed again meanwhile; sent is the JSON last pushed. */
+  "CREATE TABLE outbox ("
+  "  kind            TEXT NOT NULL CHECK (kind IN ('note', 'followup')),"
+  "  uuid            TEXT NOT NULL,"
+  "  idempotency_key TEXT NOT NULL,"
+  "  attempts        INTEGER NOT NULL DEFAULT 0,"
+  "  generation      INTEGER NOT NULL DEFAULT 1,"
+  "  sent            TEXT,"
+  "  PRIMARY KEY (kind, uuid)"
+  ");"
+  "CREATE TABLE base ("
+  "  kind    TEXT NOT NULL CHECK (kind IN ('note', 'followup')),"
+  "  uuid    TEXT NOT NULL,"
+  "  rev     INTEGER NOT NULL,"
+  "  deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),"
+  "  record  TEXT,"
+  "  PRIMARY KEY (kind, uuid)"
+  ");"
+  "CREATE TABLE sync_state ("
+  "  id     INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  server TEXT,"
+  "  epoch  TEXT,"
+  "  cursor INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "INSERT INTO sync_state (id) VALUES (1);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == POISE_STORE_SCHEMA_VERSION);
 
-#define FOLLOW_UP_COLUMNS \
-  "uuid, customer_name, customer_ref, contact, channel, promise, due_at, " \
-  "cancel_on_reply, status, created_at, updated_at, note, assignee"
+/* My follow-ups when an owner is set (see poise_store_set_owner()). */
+#define OWNER_FILTER \
+  " AND (:owner IS NULL OR assignee = :owner OR " \
+  "(assignee IS NULL AND (author IS NULL OR author = :owner)))"
 
 /* Errors */
 
@@ -118,10 +158,10 @@ set_damaged_error (PoiseStore  *self,
 /* @what says what we were doing, e.g. "save the follow-up", already
  * translated: the callers mark and translate it, since most of them only
  * get here on failure. */
-static gboolean
-set_sqlite_error (PoiseStore  *self,
-                  GError     **error,
-                  const char  *what)
+gboolean
+_poise_store_set_sqlite_error (PoiseStore  *self,
+                               GError     **error,
+                               const char  *what)
 {
   int code = sqlite3_extended_errcode (self->db);
 
@@ -152,10 +192,10 @@ set_sqlite_error (PoiseStore  *self,
 /* Statements */
 
 /* Prepared once and kept: @sql must be a string constant, it is the key. */
-static sqlite3_stmt *
-get_statement (PoiseStore  *self,
-               const char  *sql,
-               GError     **error)
+sqlite3_stmt *
+_poise_store_get_statement (PoiseStore  *self,
+                            const char  *sql,
+                            GError     **error)
 {
   sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
 
@@ -168,7 +208,7 @@ get_statement (PoiseStore  *self,
 
   if (sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL) != SQLITE_OK)
     {
-      set_sqlite_error (self, error, C_("store action", "prepare a query"));
+      _poise_store_set_sqlite_error (self, error, C_("store action", "prepare a query"));
       return NULL;
     }
 
@@ -183,47 +223,47 @@ exec (PoiseStore  *self,
       GError     **error)
 {
   if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, what);
+    return _poise_store_set_sqlite_error (self, error, what);
   return TRUE;
 }
 
 /* IMMEDIATE takes the write lock up front, so a transaction never fails
  * half-way because another connection started writing. */
-static gboolean
-begin (PoiseStore  *self,
-       GError     **error)
+gboolean
+_poise_store_begin (PoiseStore  *self,
+                    GError     **error)
 {
   /* Not through exec(): this runs for every write, and the action needs
    * translating only when it failed. */
   if (sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK)
     return TRUE;
-  return set_sqlite_error (self, error, C_("store action", "start a transaction"));
+  return _poise_store_set_sqlite_error (self, error, C_("store action", "start a transaction"));
 }
 
-static gboolean
-commit (PoiseStore  *self,
-        GError     **error)
+gboolean
+_poise_store_commit (PoiseStore  *self,
+                     GError     **error)
 {
   if (sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
     return TRUE;
 
-  set_sqlite_error (self, error, C_("store action", "commit the change"));
+  _poise_store_set_sqlite_error (self, error, C_("store action", "commit the change"));
   if (!sqlite3_get_autocommit (self->db))
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
   return FALSE;
 }
 
-static void
-rollback (PoiseStore *self)
+void
+_poise_store_rollback (PoiseStore *self)
 {
   if (!sqlite3_get_autocommit (self->db))
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-static void
-bind_text (sqlite3_stmt *stmt,
-           int           index,
-           const char   *text)
+void
+_poise_store_bind_text (sqlite3_stmt *stmt,
+                        int           index,
+                        const char   *text)
 {
   if (text != NULL)
     sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC);
@@ -231,36 +271,53 @@ bind_text (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, index);
 }
 
-static void
-bind_time (sqlite3_stmt *stmt,
-           int           index,
-           GDateTime    *time)
+void
+_poise_store_bind_time (sqlite3_stmt *stmt,
+                        int           index,
+                        GDateTime    *time)
 {
   sqlite3_bind_int64 (stmt, index, g_date_time_to_unix (time));
 }
 
 /* Binds ?1 … ?13 in FOLLOW_UP_COLUMNS order. */
-static void
-bind_follow_up (sqlite3_stmt  *stmt,
-                PoiseFollowUp *follow_up)
+void
+_poise_store_bind_follow_up (sqlite3_stmt  *stmt,
+                             PoiseFollowUp *follow_up)
 {
-  bind_text (stmt, 1, poise_follow_up_get_uuid (follow_up));
-  bind_text (stmt, 2, poise_follow_up_get_customer_name (follow_up));
-  bind_text (stmt, 3, poise_follow_up_get_customer_ref (follow_up));
-  bind_text (stmt, 4, poise_follow_up_get_contact (follow_up));
-  bind_text (stmt, 5, poise_channel_to_string (poise_follow_up_get_channel (follow_up)));
-  bind_text (stmt, 6, poise_follow_up_get_promise (follow_up));
-  bind_time (stmt, 7, poise_follow_up_get_due_at (follow_up));
+  _poise_store_bind_text (stmt, 1, poise_follow_up_get_uuid (follow_up));
+  _poise_store_bind_text (stmt, 2, poise_follow_up_get_customer_name (follow_up));
+  _poise_store_bind_text (stmt, 3, poise_follow_up_get_customer_ref (follow_up));
+  _poise_store_bind_text (stmt, 4, poise_follow_up_get_contact (follow_up));
+  _poise_store_bind_text (stmt, 5, poise_channel_to_string (poise_follow_up_get_channel (follow_up)));
+  _poise_store_bind_text (stmt, 6, poise_follow_up_get_promise (follow_up));
+  _poise_store_bind_time (stmt, 7, poise_follow_up_get_due_at (follow_up));
   sqlite3_bind_int (stmt, 8, poise_follow_up_get_cancel_on_reply (follow_up) ? 1 : 0);
-  bind_text (stmt, 9, poise_follow_up_status_to_string (poise_follow_up_get_status (follow_up)));
-  bind_time (stmt, 10, poise_follow_up_get_created_at (follow_up));
-  bind_time (stmt, 11, poise_follow_up_get_updated_at (follow_up));
-  bind_text (stmt, 12, poise_follow_up_get_note (follow_up));
-  bind_text (stmt, 13, poise_follow_up_get_assignee (follow_up));
+  _poise_store_bind_text (stmt, 9, poise_follow_up_status_to_string (poise_follow_up_get_status (follow_up)));
+  _poise_store_bind_time (stmt, 10, poise_follow_up_get_created_at (follow_up));
+  _poise_store_bind_time (stmt, 11, poise_follow_up_get_updated_at (follow_up));
+  _poise_store_bind_text (stmt, 12, poise_follow_up_get_note (follow_up));
+  _poise_store_bind_text (stmt, 13, poise_follow_up_get_assignee (follow_up));
 }
 
-static PoiseFollowUp *
-read_follow_up (sqlite3_stmt *stmt)
+/* Binds ?14 … ?16: the server's fields. */
+static void
+bind_server_fields (sqlite3_stmt  *stmt,
+                    PoiseFollowUp *follow_up)
+{
+  sqlite3_bind_int64 (stmt, 14, poise_follow_up_get_rev (follow_up));
+  _poise_store_bind_text (stmt, 15, poise_follow_up_get_author (follow_up));
+  _poise_store_bind_text (stmt, 16, poise_follow_up_get_updated_by (follow_up));
+}
+
+static void
+bind_owner (PoiseStore   *self,
+            sqlite3_stmt *stmt)
+{
+  _poise_store_bind_text (stmt, sqlite3_bind_parameter_index (stmt, ":owner"), self->owner);
+}
+
+PoiseFollowUp *
+_poise_store_read_follow_up (sqlite3_stmt *stmt)
 {
   g_autoptr(GDateTime) due_at = g_date_time_new_from_unix_utc (sqlite3_column_int64 (stmt, 6));
   g_autoptr(GDateTime) created_at = g_date_time_new_from_unix_utc (sqlite3_column_int64 (stmt, 9));
@@ -286,25 +343,28 @@ read_follow_up (sqlite3_stmt *stmt)
                        "updated-at", updated_at,
                        "note", sqlite3_column_text (stmt, 11),
                        "assignee", sqlite3_column_text (stmt, 12),
+                       "rev", sqlite3_column_int64 (stmt, 13),
+                       "author", sqlite3_column_text (stmt, 14),
+                       "updated-by", sqlite3_column_text (stmt, 15),
                        NULL);
 }
 
 /* Steps a bound SELECT of FOLLOW_UP_COLUMNS to the end. */
-static GListStore *
-collect (PoiseStore    *self,
-         sqlite3_stmt  *stmt,
-         GError       **error)
+GListStore *
+_poise_store_collect (PoiseStore    *self,
+                      sqlite3_stmt  *stmt,
+                      GError       **error)
 {
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GListStore) list = g_list_store_new (POISE_TYPE_FOLLOW_UP);
   int rc;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (items, read_follow_up (stmt));
+    g_ptr_array_add (items, _poise_store_read_follow_up (stmt));
 
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, C_("store action", "read the follow-ups"));
+      _poise_store_set_sqlite_error (self, error, C_("store action", "read the follow-ups"));
       sqlite3_reset (stmt);
       return NULL;
     }
@@ -315,11 +375,96 @@ collect (PoiseStore    *self,
   return g_steal_pointer (&list);
 }
 
-static void
-emit_changed (PoiseStore *self,
-              const char *uuid)
+void
+_poise_store_emit_changed (PoiseStore *self,
+                           const char *uuid)
 {
   g_signal_emit (self, signals[CHANGED], 0, uuid);
+}
+
+void
+_poise_store_emit_note_changed (PoiseStore *self,
+                                const char *uuid)
+{
+  g_signal_emit (self, signals[NOTE_CHANGED], 0, uuid);
+}
+
+gboolean
+_poise_store_step_write (PoiseStore    *self,
+                         sqlite3_stmt  *stmt,
+                         const char    *what,
+                         GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  if (rc != SQLITE_DONE)
+    return _poise_store_set_sqlite_error (self, error, what);
+  return TRUE;
+}
+
+gboolean
+_poise_store_queue (PoiseStore  *self,
+                    const char  *kind,
+                    const char  *uuid,
+                    GError     **error)
+{
+  g_autofree char *key = g_uuid_string_random ();
+  sqlite3_stmt *stmt;
+
+  stmt = _poise_store_get_statement (self,
+                                     "INSERT INTO outbox (kind, uuid, idempotency_key) "
+                                     "VALUES (?1, ?2, ?3) ON CONFLICT (kind, uuid) DO UPDATE SET "
+                                     "generation = generation + 1, "
+                                     "idempotency_key = CASE WHEN attempts > 0 "
+                                     "THEN excluded.idempotency_key ELSE idempotency_key END, "
+                                     "attempts = 0",
+                                     error);
+  if (stmt == NULL)
+    return FALSE;
+  _poise_store_bind_text (stmt, 1, kind);
+  _poise_store_bind_text (stmt, 2, uuid);
+  _poise_store_bind_text (stmt, 3, key);
+  return _poise_store_step_write (self, stmt, C_("store action", "queue the change for the team"),
+                                  error);
+}
+
+gboolean
+_poise_store_put_follow_up (PoiseStore     *self,
+                            PoiseFollowUp  *follow_up,
+                            GError        **error)
+{
+  sqlite3_stmt *stmt;
+
+  stmt = _poise_store_get_statement (self,
+                                     "INSERT OR REPLACE INTO follow_ups (" FOLLOW_UP_COLUMNS ") "
+                                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+                                     "?13, ?14, ?15, ?16)",
+                                     error);
+  if (stmt == NULL)
+    return FALSE;
+  _poise_store_bind_follow_up (stmt, follow_up);
+  bind_server_fields (stmt, follow_up);
+  return _poise_store_step_write (self, stmt, C_("store action", "save the follow-up"), error);
+}
+
+gboolean
+_poise_store_remove_row (PoiseStore  *self,
+                         const char  *kind,
+                         const char  *uuid,
+                         GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (g_str_equal (kind, POISE_KIND_NOTE))
+    stmt = _poise_store_get_statement (self, "DELETE FROM notes WHERE uuid = ?1", error);
+  else
+    stmt = _poise_store_get_statement (self, "DELETE FROM follow_ups WHERE uuid = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  _poise_store_bind_text (stmt, 1, uuid);
+  return _poise_store_step_write (self, stmt, C_("store action", "delete the record"), error);
 }
 
 /* SQL function poise_fold(text): case-folded, without accents, as
@@ -354,7 +499,7 @@ read_int_pragma (PoiseStore  *self,
   int rc;
 
   if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, C_("store action", "read the schema version"));
+    return _poise_store_set_sqlite_error (self, error, C_("store action", "read the schema version"));
 
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
@@ -362,7 +507,7 @@ read_int_pragma (PoiseStore  *self,
   sqlite3_finalize (stmt);
 
   if (rc != SQLITE_ROW)
-    return set_sqlite_error (self, error, C_("store action", "read the schema version"));
+    return _poise_store_set_sqlite_error (self, error, C_("store action", "read the schema version"));
   return TRUE;
 }
 
@@ -377,7 +522,7 @@ check_integrity (PoiseStore  *self,
   int rc;
 
   if (sqlite3_prepare_v2 (self->db, "PRAGMA quick_check(1)", -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, C_("store action", "check the database"));
+    return _poise_store_set_sqlite_error (self, error, C_("store action", "check the database"));
 
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0)
@@ -385,7 +530,7 @@ check_integrity (PoiseStore  *self,
   sqlite3_finalize (stmt);
 
   if (rc != SQLITE_ROW)
-    return set_sqlite_error (self, error, C_("store action", "check the database"));
+    return _poise_store_set_sqlite_error (self, error, C_("store action", "check the database"));
   if (problem != NULL)
     return set_damaged_error (self, error, problem);
   return TRUE;
@@ -400,8 +545,8 @@ configure (PoiseStore  *self,
   const char *what;
 
   if (sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode=WAL", -1, &stmt, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error,
-                             C_("store action", "switch to write-ahead logging"));
+    return _poise_store_set_sqlite_error (self, error,
+                                          C_("store action", "switch to write-ahead logging"));
   if (sqlite3_step (stmt) == SQLITE_ROW)
     mode = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
   sqlite3_finalize (stmt);
@@ -436,28 +581,28 @@ migrate (PoiseStore  *self,
         g_strdup_printf (C_("store action", "update the schema to version %d"), target);
       g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", target);
 
-      if (!begin (self, error))
+      if (!_poise_store_begin (self, error))
         return FALSE;
 
       /* Another process may have migrated while we waited for the lock. */
       if (!read_int_pragma (self, "PRAGMA user_version", &self->schema_version, error))
         {
-          rollback (self);
+          _poise_store_rollback (self);
           return FALSE;
         }
       if (self->schema_version >= target)
         {
-          rollback (self);
+          _poise_store_rollback (self);
           continue;
         }
 
       if (!exec (self, migrations[self->schema_version], what, error) ||
           !exec (self, set_version, what, error))
         {
-          rollback (self);
+          _poise_store_rollback (self);
           return FALSE;
         }
-      if (!commit (self, error))
+      if (!_poise_store_commit (self, error))
         return FALSE;
 
       g_debug ("Migrated %s to schema version %d", self->path, target);
@@ -527,7 +672,7 @@ open_database (PoiseStore  *self,
   if (sqlite3_create_function (self->db, "poise_fold", 1,
                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                                NULL, fold_sql_function, NULL, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error, C_("store action", "prepare searching"));
+    return _poise_store_set_sqlite_error (self, error, C_("store action", "prepare searching"));
 
   return TRUE;
 }
@@ -543,6 +688,7 @@ poise_store_finalize (GObject *object)
   /* The statements are finalized above; close_v2 never fails for that. */
   g_clear_pointer (&self->db, sqlite3_close_v2);
   g_clear_pointer (&self->path, g_free);
+  g_clear_pointer (&self->owner, g_free);
 
   G_OBJECT_CLASS (poise_store_parent_class)->finalize (object);
 }
@@ -564,6 +710,19 @@ poise_store_class_init (PoiseStoreClass *klass)
    */
   signals[CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                  G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  /**
+   * PoiseStore::note-changed:
+   * @self: the store
+   * @uuid: the note that was saved, deleted or restored, locally or from
+   *   the team's server
+   *
+   * Emitted after the change was committed.
+   */
+  signals[NOTE_CHANGED] =
+    g_signal_new ("note-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1,
                   G_TYPE_STRING | G_SIGNAL_TYPE_STATIC_SCOPE);
 }
@@ -634,14 +793,16 @@ insert_one (PoiseStore     *self,
   sqlite3_stmt *stmt;
   int rc;
 
-  stmt = get_statement (self,
-                        "INSERT INTO follow_ups (" FOLLOW_UP_COLUMNS ") "
-                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                        error);
+  stmt = _poise_store_get_statement (self,
+                                     "INSERT INTO follow_ups (" FOLLOW_UP_COLUMNS ") "
+                                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
+                                     "?13, ?14, ?15, ?16)",
+                                     error);
   if (stmt == NULL)
     return FALSE;
 
-  bind_follow_up (stmt, follow_up);
+  _poise_store_bind_follow_up (stmt, follow_up);
+  bind_server_fields (stmt, follow_up);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
@@ -655,9 +816,10 @@ insert_one (PoiseStore     *self,
       return FALSE;
     }
   if (rc != SQLITE_DONE)
-    return set_sqlite_error (self, error, C_("store action", "save the follow-up"));
+    return _poise_store_set_sqlite_error (self, error, C_("store action", "save the follow-up"));
 
-  return TRUE;
+  return _poise_store_queue (self, POISE_KIND_FOLLOW_UP, poise_follow_up_get_uuid (follow_up),
+                             error);
 }
 
 /**
@@ -677,17 +839,17 @@ poise_store_insert_follow_up (PoiseStore     *self,
   g_return_val_if_fail (POISE_IS_STORE (self), FALSE);
   g_return_val_if_fail (POISE_IS_FOLLOW_UP (follow_up), FALSE);
 
-  if (!begin (self, error))
+  if (!_poise_store_begin (self, error))
     return FALSE;
   if (!insert_one (self, follow_up, error))
     {
-      rollback (self);
+      _poise_store_rollback (self);
       return FALSE;
     }
-  if (!commit (self, error))
+  if (!_poise_store_commit (self, error))
     return FALSE;
 
-  emit_changed (self, poise_follow_up_get_uuid (follow_up));
+  _poise_store_emit_changed (self, poise_follow_up_get_uuid (follow_up));
   return TRUE;
 }
 
@@ -709,21 +871,21 @@ poise_store_insert_follow_ups (PoiseStore  *self,
   g_return_val_if_fail (POISE_IS_STORE (self), FALSE);
   g_return_val_if_fail (follow_ups != NULL, FALSE);
 
-  if (!begin (self, error))
+  if (!_poise_store_begin (self, error))
     return FALSE;
   for (guint i = 0; i < follow_ups->len; i++)
     {
       if (!insert_one (self, g_ptr_array_index (follow_ups, i), error))
         {
-          rollback (self);
+          _poise_store_rollback (self);
           return FALSE;
         }
     }
-  if (!commit (self, error))
+  if (!_poise_store_commit (self, error))
     return FALSE;
 
   for (guint i = 0; i < follow_ups->len; i++)
-    emit_changed (self, poise_follow_up_get_uuid (g_ptr_array_index (follow_ups, i)));
+    _poise_store_emit_changed (self, poise_follow_up_get_uuid (g_ptr_array_index (follow_ups, i)));
   return TRUE;
 }
 
@@ -749,12 +911,12 @@ poise_store_update_follow_up (PoiseStore     *self,
   g_return_val_if_fail (POISE_IS_STORE (self), FALSE);
   g_return_val_if_fail (POISE_IS_FOLLOW_UP (follow_up), FALSE);
 
-  stmt = get_statement (self,
-                        "UPDATE follow_ups SET customer_name = ?2, customer_ref = ?3, "
-                        "contact = ?4, channel = ?5, promise = ?6, due_at = ?7, "
-                        "cancel_on_reply = ?8, status = ?9, created_at = ?10, "
-                        "updated_at = ?11, note = ?12, assignee = ?13 WHERE uuid = ?1",
-                        error);
+  stmt = _poise_store_get_statement (self,
+                                     "UPDATE follow_ups SET customer_name = ?2, customer_ref = ?3, "
+                                     "contact = ?4, channel = ?5, promise = ?6, due_at = ?7, "
+                                     "cancel_on_reply = ?8, status = ?9, created_at = ?10, "
+                                     "updated_at = ?11, note = ?12, assignee = ?13 WHERE uuid = ?1",
+                                     error);
   if (stmt == NULL)
     return FALSE;
 
@@ -763,18 +925,18 @@ poise_store_update_follow_up (PoiseStore     *self,
   g_object_freeze_notify (G_OBJECT (follow_up));
   poise_follow_up_set_updated_at (follow_up, now);
 
-  if (!begin (self, error))
+  if (!_poise_store_begin (self, error))
     goto failed;
 
-  bind_follow_up (stmt, follow_up);
+  _poise_store_bind_follow_up (stmt, follow_up);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
 
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, C_("store action", "save the follow-up"));
-      rollback (self);
+      _poise_store_set_sqlite_error (self, error, C_("store action", "save the follow-up"));
+      _poise_store_rollback (self);
       goto failed;
     }
   if (sqlite3_changes (self->db) == 0)
@@ -782,14 +944,19 @@ poise_store_update_follow_up (PoiseStore     *self,
       g_set_error (error, POISE_STORE_ERROR, POISE_STORE_ERROR_NOT_FOUND,
                    /* Translators: %s is the follow-up's UUID. */
                    _("The follow-up %s no longer exists."), poise_follow_up_get_uuid (follow_up));
-      rollback (self);
+      _poise_store_rollback (self);
       goto failed;
     }
-  if (!commit (self, error))
+  if (!_poise_store_queue (self, POISE_KIND_FOLLOW_UP, poise_follow_up_get_uuid (follow_up), error))
+    {
+      _poise_store_rollback (self);
+      goto failed;
+    }
+  if (!_poise_store_commit (self, error))
     goto failed;
 
   g_object_thaw_notify (G_OBJECT (follow_up));
-  emit_changed (self, poise_follow_up_get_uuid (follow_up));
+  _poise_store_emit_changed (self, poise_follow_up_get_uuid (follow_up));
   return TRUE;
 
 failed:
@@ -798,30 +965,30 @@ failed:
   return FALSE;
 }
 
-static PoiseFollowUp *
-select_one (PoiseStore  *self,
-            const char  *uuid,
-            GError     **error)
+PoiseFollowUp *
+_poise_store_select_one (PoiseStore  *self,
+                         const char  *uuid,
+                         GError     **error)
 {
   sqlite3_stmt *stmt;
   PoiseFollowUp *follow_up = NULL;
   int rc;
 
-  stmt = get_statement (self, "SELECT " FOLLOW_UP_COLUMNS " FROM follow_ups WHERE uuid = ?1",
-                        error);
+  stmt = _poise_store_get_statement (self, "SELECT " FOLLOW_UP_COLUMNS " FROM follow_ups WHERE uuid = ?1",
+                                     error);
   if (stmt == NULL)
     return NULL;
 
-  bind_text (stmt, 1, uuid);
+  _poise_store_bind_text (stmt, 1, uuid);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    follow_up = read_follow_up (stmt);
+    follow_up = _poise_store_read_follow_up (stmt);
   else if (rc == SQLITE_DONE)
     g_set_error (error, POISE_STORE_ERROR, POISE_STORE_ERROR_NOT_FOUND,
                  /* Translators: %s is the follow-up's UUID. */
                  _("There is no follow-up %s."), uuid);
   else
-    set_sqlite_error (self, error, C_("store action", "read the follow-up"));
+    _poise_store_set_sqlite_error (self, error, C_("store action", "read the follow-up"));
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
 
@@ -842,7 +1009,7 @@ poise_store_get_follow_up (PoiseStore  *self,
   g_return_val_if_fail (POISE_IS_STORE (self), NULL);
   g_return_val_if_fail (uuid != NULL, NULL);
 
-  return select_one (self, uuid, error);
+  return _poise_store_select_one (self, uuid, error);
 }
 
 /**
@@ -866,39 +1033,44 @@ poise_store_delete_follow_up (PoiseStore  *self,
   g_return_val_if_fail (POISE_IS_STORE (self), NULL);
   g_return_val_if_fail (uuid != NULL, NULL);
 
-  if (!begin (self, error))
+  if (!_poise_store_begin (self, error))
     return NULL;
 
   /* Read and delete in one transaction: what Undo restores is exactly
    * what was deleted. */
-  follow_up = select_one (self, uuid, error);
+  follow_up = _poise_store_select_one (self, uuid, error);
   if (follow_up == NULL)
     {
-      rollback (self);
+      _poise_store_rollback (self);
       return NULL;
     }
 
-  stmt = get_statement (self, "DELETE FROM follow_ups WHERE uuid = ?1", error);
+  stmt = _poise_store_get_statement (self, "DELETE FROM follow_ups WHERE uuid = ?1", error);
   if (stmt == NULL)
     {
-      rollback (self);
+      _poise_store_rollback (self);
       return NULL;
     }
-  bind_text (stmt, 1, uuid);
+  _poise_store_bind_text (stmt, 1, uuid);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, C_("store action", "delete the follow-up"));
-      rollback (self);
+      _poise_store_set_sqlite_error (self, error, C_("store action", "delete the follow-up"));
+      _poise_store_rollback (self);
+      return NULL;
+    }
+  if (!_poise_store_queue (self, POISE_KIND_FOLLOW_UP, uuid, error))
+    {
+      _poise_store_rollback (self);
       return NULL;
     }
 
-  if (!commit (self, error))
+  if (!_poise_store_commit (self, error))
     return NULL;
 
-  emit_changed (self, uuid);
+  _poise_store_emit_changed (self, uuid);
   return g_steal_pointer (&follow_up);
 }
 
@@ -930,12 +1102,12 @@ update_fields (PoiseStore   *self,
   sqlite3_stmt *stmt;
   int rc;
 
-  stmt = get_statement (self, sql, error);
-  if (stmt == NULL || !begin (self, error))
+  stmt = _poise_store_get_statement (self, sql, error);
+  if (stmt == NULL || !_poise_store_begin (self, error))
     return FALSE;
 
-  bind_text (stmt, 1, uuid);
-  bind_time (stmt, 2, now);
+  _poise_store_bind_text (stmt, 1, uuid);
+  _poise_store_bind_time (stmt, 2, now);
   if (sqlite3_bind_parameter_count (stmt) >= 3)
     sqlite3_bind_int64 (stmt, 3, value);
   rc = sqlite3_step (stmt);
@@ -944,8 +1116,8 @@ update_fields (PoiseStore   *self,
 
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, C_("store action", "save the follow-up"));
-      rollback (self);
+      _poise_store_set_sqlite_error (self, error, C_("store action", "save the follow-up"));
+      _poise_store_rollback (self);
       return FALSE;
     }
   if (sqlite3_changes (self->db) == 0)
@@ -953,13 +1125,18 @@ update_fields (PoiseStore   *self,
       g_set_error (error, POISE_STORE_ERROR, POISE_STORE_ERROR_NOT_FOUND,
                    /* Translators: %s is the follow-up's UUID. */
                    _("There is no follow-up %s."), uuid);
-      rollback (self);
+      _poise_store_rollback (self);
       return FALSE;
     }
-  if (!commit (self, error))
+  if (!_poise_store_queue (self, POISE_KIND_FOLLOW_UP, uuid, error))
+    {
+      _poise_store_rollback (self);
+      return FALSE;
+    }
+  if (!_poise_store_commit (self, error))
     return FALSE;
 
-  emit_changed (self, uuid);
+  _poise_store_emit_changed (self, uuid);
   return TRUE;
 }
 
@@ -1007,6 +1184,70 @@ poise_store_snooze (PoiseStore  *self,
 }
 
 /**
+ * poise_store_set_owner:
+ * @user_name: (nullable): the signed-in user, or %NULL for everyone
+ *
+ * Narrows the follow-up lists of the Follow-ups page and the reminders
+ * (list, by status, open due before, search, count, next due) to mine:
+ * assigned to me, or unassigned and made by me or made here and not yet
+ * synced.  A follow-up handed over to a colleague leaves my lists.
+ * Emits "changed" with a %NULL UUID when the owner changes.
+ */
+void
+poise_store_set_owner (PoiseStore *self,
+                       const char *user_name)
+{
+  g_return_if_fail (POISE_IS_STORE (self));
+
+  if (user_name != NULL && user_name[0] == '\0')
+    user_name = NULL;
+  if (g_strcmp0 (self->owner, user_name) == 0)
+    return;
+
+  g_free (self->owner);
+  self->owner = g_strdup (user_name);
+  _poise_store_emit_changed (self, NULL);
+}
+
+const char *
+poise_store_get_owner (PoiseStore *self)
+{
+  g_return_val_if_fail (POISE_IS_STORE (self), NULL);
+  return self->owner;
+}
+
+/**
+ * poise_store_list_open_follow_ups_for:
+ * @customer_ref: the ticket or order number
+ *
+ * The whole team's open follow-ups for a customer, whoever keeps them (the
+ * owner filter does not apply), by due time.
+ *
+ * Returns: (transfer full) (nullable): a list of #PoiseFollowUp, or %NULL
+ *   with @error set
+ */
+GListStore *
+poise_store_list_open_follow_ups_for (PoiseStore  *self,
+                                      const char  *customer_ref,
+                                      GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (POISE_IS_STORE (self), NULL);
+  g_return_val_if_fail (customer_ref != NULL, NULL);
+
+  stmt = _poise_store_get_statement (self,
+                                     "SELECT " FOLLOW_UP_COLUMNS " FROM follow_ups "
+                                     "WHERE customer_ref = ?1 AND status = 'open' "
+                                     "ORDER BY due_at, uuid",
+                                     error);
+  if (stmt == NULL)
+    return NULL;
+  _poise_store_bind_text (stmt, 1, customer_ref);
+  return _poise_store_collect (self, stmt, error);
+}
+
+/**
  * poise_store_list_follow_ups:
  *
  * All follow-ups, by due time.  The list is a snapshot: the store's
@@ -1023,10 +1264,14 @@ poise_store_list_follow_ups (PoiseStore  *self,
 
   g_return_val_if_fail (POISE_IS_STORE (self), NULL);
 
-  stmt = get_statement (self,
-                        "SELECT " FOLLOW_UP_COLUMNS " FROM follow_ups ORDER BY due_at, uuid",
-                        error);
-  return stmt != NULL ? collect (self, stmt, error) : NULL;
+  stmt = _poise_store_get_statement (self,
+                                     "SELECT " FOLLOW_UP_COLUMNS " FROM follow_ups WHERE 1" OWNER_FILTER
+                                     " ORDER BY due_at, uuid",
+                                     error);
+  if (stmt == NULL)
+    return NULL;
+  bind_owner (self, stmt);
+  return _poise_store_collect (self, stmt, error);
 }
 
 /**
@@ -1044,14 +1289,15 @@ poise_store_list_by_status (PoiseStore           *self,
 
   g_return_val_if_fail (POISE_IS_STORE (self), NULL);
 
-  stmt = get_statement (self,
-                        "SELECT " FOLLOW_UP_COLUMNS " FROM follow_ups WHERE status = ?1 "
-                        "ORDER BY due_at, uuid",
-                        error);
+  stmt = _poise_store_get_statement (self,
+                                     "SELECT " FOLLOW_UP_COLUMNS " FROM follow_ups WHERE status = ?1"
+                                     OWNER_FILTER " ORDER BY due_at, uuid",
+                                     error);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, poise_follow_up_status_to_string (status));
-  return collect (self, stmt, error);
+  bind_owner (self, stmt);
+  _poise_store_bind_text (stmt, 1, poise_follow_up_status_to_string (status));
+  return _poise_store_collect (self, stmt, error);
 }
 
 /**
@@ -1071,14 +1317,16 @@ poise_store_list_open_due_before (PoiseStore  *self,
   g_return_val_if_fail (POISE_IS_STORE (self), NULL);
   g_return_val_if_fail (until != NULL, NULL);
 
-  stmt = get_statement (self,
-                        "SELECT " FOLLOW_UP_COLUMNS " FROM follow_ups "
-                        "WHERE status = 'open' AND due_at <= ?1 ORDER BY due_at, uuid",
-                        error);
+  stmt = _poise_store_get_statement (self,
+                                     "SELECT " FOLLOW_UP_COLUMNS " FROM follow_ups "
+                                     "WHERE status = 'open' AND due_at <= ?1" OWNER_FILTER
+                                     " ORDER BY due_at, uuid",
+                                     error);
   if (stmt == NULL)
     return NULL;
-  bind_time (stmt, 1, until);
-  return collect (self, stmt, error);
+  bind_owner (self, stmt);
+  _poise_store_bind_time (stmt, 1, until);
+  return _poise_store_collect (self, stmt, error);
 }
 
 /**
@@ -1116,11 +1364,11 @@ poise_store_search_follow_ups (PoiseStore  *self,
                               "|| char(31) || coalesce(customer_ref, '') || char(31) || "
                               "coalesce(promise, '') || char(31) || coalesce(note, '')), ?%u) > 0",
                               ++n);
-  g_string_append (sql, " ORDER BY due_at, uuid");
+  g_string_append (sql, OWNER_FILTER " ORDER BY due_at, uuid");
 
   if (sqlite3_prepare_v2 (self->db, sql->str, -1, &stmt, NULL) != SQLITE_OK)
     {
-      set_sqlite_error (self, error, C_("store action", "search the follow-ups"));
+      _poise_store_set_sqlite_error (self, error, C_("store action", "search the follow-ups"));
       return NULL;
     }
 
@@ -1128,8 +1376,9 @@ poise_store_search_follow_ups (PoiseStore  *self,
   for (guint i = 0; words[i] != NULL; i++)
     if (words[i][0] != '\0')
       sqlite3_bind_text (stmt, ++n, words[i], -1, SQLITE_STATIC);
+  bind_owner (self, stmt);
 
-  list = collect (self, stmt, error);
+  list = _poise_store_collect (self, stmt, error);
   sqlite3_finalize (stmt);
   return g_steal_pointer (&list);
 }
@@ -1154,19 +1403,21 @@ poise_store_count_open_due (PoiseStore  *self,
   g_return_val_if_fail (until != NULL, FALSE);
   g_return_val_if_fail (count != NULL, FALSE);
 
-  stmt = get_statement (self,
-                        "SELECT count(*) FROM follow_ups WHERE status = 'open' AND due_at <= ?1",
-                        error);
+  stmt = _poise_store_get_statement (self,
+                                     "SELECT count(*) FROM follow_ups WHERE status = 'open' AND due_at <= ?1"
+                                     OWNER_FILTER,
+                                     error);
   if (stmt == NULL)
     return FALSE;
-  bind_time (stmt, 1, until);
+  bind_owner (self, stmt);
+  _poise_store_bind_time (stmt, 1, until);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     *count = sqlite3_column_int (stmt, 0);
   sqlite3_reset (stmt);
 
   if (rc != SQLITE_ROW)
-    return set_sqlite_error (self, error, C_("store action", "count the follow-ups"));
+    return _poise_store_set_sqlite_error (self, error, C_("store action", "count the follow-ups"));
   return TRUE;
 }
 
@@ -1191,11 +1442,13 @@ poise_store_get_next_due (PoiseStore  *self,
   g_return_val_if_fail (next_due != NULL, FALSE);
 
   *next_due = NULL;
-  stmt = get_statement (self,
-                        "SELECT min(due_at) FROM follow_ups WHERE status = 'open' AND due_at > ?1",
-                        error);
+  stmt = _poise_store_get_statement (self,
+                                     "SELECT min(due_at) FROM follow_ups WHERE status = 'open' AND due_at > ?1"
+                                     OWNER_FILTER,
+                                     error);
   if (stmt == NULL)
     return FALSE;
+  bind_owner (self, stmt);
   sqlite3_bind_int64 (stmt, 1, after != NULL ? g_date_time_to_unix (after) : G_MININT64);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW && sqlite3_column_type (stmt, 0) != SQLITE_NULL)
@@ -1203,7 +1456,7 @@ poise_store_get_next_due (PoiseStore  *self,
   sqlite3_reset (stmt);
 
   if (rc != SQLITE_ROW)
-    return set_sqlite_error (self, error, C_("store action", "find the next due follow-up"));
+    return _poise_store_set_sqlite_error (self, error, C_("store action", "find the next due follow-up"));
   return TRUE;
 }
 
@@ -1229,10 +1482,10 @@ poise_store_get_state (PoiseStore  *self,
   g_return_val_if_fail (POISE_IS_STORE (self), NULL);
   g_return_val_if_fail (key != NULL, NULL);
 
-  stmt = get_statement (self, "SELECT value FROM state WHERE key = ?1", error);
+  stmt = _poise_store_get_statement (self, "SELECT value FROM state WHERE key = ?1", error);
   if (stmt == NULL)
     return NULL;
-  bind_text (stmt, 1, key);
+  _poise_store_bind_text (stmt, 1, key);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
     bytes = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
@@ -1243,7 +1496,7 @@ poise_store_get_state (PoiseStore  *self,
     return NULL;
   if (rc != SQLITE_ROW)
     {
-      set_sqlite_error (self, error, C_("store action", "read the saved state"));
+      _poise_store_set_sqlite_error (self, error, C_("store action", "read the saved state"));
       return NULL;
     }
 
@@ -1281,28 +1534,28 @@ poise_store_set_state (PoiseStore  *self,
   if (value != NULL)
     {
       text = json_to_string (value, FALSE);
-      stmt = get_statement (self, "INSERT INTO state (key, value) VALUES (?1, ?2) "
-                            "ON CONFLICT (key) DO UPDATE SET value = excluded.value", error);
+      stmt = _poise_store_get_statement (self, "INSERT INTO state (key, value) VALUES (?1, ?2) "
+                                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value", error);
     }
   else
     {
-      stmt = get_statement (self, "DELETE FROM state WHERE key = ?1", error);
+      stmt = _poise_store_get_statement (self, "DELETE FROM state WHERE key = ?1", error);
     }
-  if (stmt == NULL || !begin (self, error))
+  if (stmt == NULL || !_poise_store_begin (self, error))
     return FALSE;
 
-  bind_text (stmt, 1, key);
+  _poise_store_bind_text (stmt, 1, key);
   if (text != NULL)
-    bind_text (stmt, 2, text);
+    _poise_store_bind_text (stmt, 2, text);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
 
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (self, error, C_("store action", "save the state"));
-      rollback (self);
+      _poise_store_set_sqlite_error (self, error, C_("store action", "save the state"));
+      _poise_store_rollback (self);
       return FALSE;
     }
-  return commit (self, error);
+  return _poise_store_commit (self, error);
 }

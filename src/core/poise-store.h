@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "poise-follow-up.h"
+#include "poise-note.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +22,8 @@ G_BEGIN_DECLS
  * @POISE_STORE_ERROR_NOT_FOUND: no follow-up with that UUID
  * @POISE_STORE_ERROR_EXISTS: a follow-up with that UUID exists already
  * @POISE_STORE_ERROR_FAILED: a read or write failed (disk full, I/O, …)
+ * @POISE_STORE_ERROR_TOO_MANY_DELETIONS: a pulled batch would delete more
+ *   than 10 % of the local records; nothing was applied (ask the agent)
  */
 typedef enum {
   POISE_STORE_ERROR_OPEN,
@@ -29,10 +32,11 @@ typedef enum {
   POISE_STORE_ERROR_NOT_FOUND,
   POISE_STORE_ERROR_EXISTS,
   POISE_STORE_ERROR_FAILED,
+  POISE_STORE_ERROR_TOO_MANY_DELETIONS,
 } PoiseStoreError;
 
 /* The schema version this Poise writes (PRAGMA user_version). */
-#define POISE_STORE_SCHEMA_VERSION 2
+#define POISE_STORE_SCHEMA_VERSION 3
 
 #define POISE_TYPE_STORE (poise_store_get_type ())
 G_DECLARE_FINAL_TYPE (PoiseStore, poise_store, POISE, STORE, GObject)
@@ -92,6 +96,37 @@ gboolean    poise_store_get_next_due            (PoiseStore          *self,
                                                  GDateTime          **next_due,
                                                  GError             **error);
 
+GListStore *poise_store_list_open_follow_ups_for (PoiseStore       *self,
+                                                  const char       *customer_ref,
+                                                  GError          **error);
+
+/* The signed-in user (NULL = everyone): the follow-up lists above, except
+ * poise_store_list_open_follow_ups_for(), show only theirs. */
+void        poise_store_set_owner               (PoiseStore          *self,
+                                                 const char          *user_name);
+const char *poise_store_get_owner               (PoiseStore          *self);
+
+/* Notes (poise-store-notes.c).  Writes are one transaction each, queue the
+ * change for the team and emit "note-changed" after the COMMIT. */
+gboolean    poise_store_save_note               (PoiseStore          *self,
+                                                 PoiseNote           *note,
+                                                 GError             **error);
+PoiseNote  *poise_store_delete_note             (PoiseStore          *self,
+                                                 const char          *uuid,
+                                                 GError             **error);
+gboolean    poise_store_restore_note            (PoiseStore          *self,
+                                                 PoiseNote           *note,
+                                                 GError             **error);
+PoiseNote  *poise_store_get_note                (PoiseStore          *self,
+                                                 const char          *uuid,
+                                                 GError             **error);
+GListStore *poise_store_list_notes              (PoiseStore          *self,
+                                                 const char          *customer_ref,
+                                                 GError             **error);
+GListStore *poise_store_search_notes            (PoiseStore          *self,
+                                                 const char          *text,
+                                                 GError             **error);
+
 /* App state, e.g. the conversation in progress, as JSON by key. */
 JsonNode   *poise_store_get_state               (PoiseStore          *self,
                                                  const char          *key,
@@ -102,6 +137,9 @@ gboolean    poise_store_set_state               (PoiseStore          *self,
                                                  GError             **error);
 
 /* signal "changed" (PoiseStore *self, const char *uuid): after the COMMIT of
- * any follow-up write. */
+ * any follow-up write, local or from the team's server (uuid NULL: the
+ * owner changed, re-read everything).
+ * signal "note-changed" (PoiseStore *self, const char *uuid): the same for
+ * notes. */
 
 G_END_DECLS

@@ -463,7 +463,7 @@ test_migrate_from_1 (Fixture       *fixture,
 
   store = poise_store_new (fixture->path, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (poise_store_get_schema_version (store), ==, 2);
+  g_assert_cmpint (poise_store_get_schema_version (store), ==, POISE_STORE_SCHEMA_VERSION);
 
   follow_up = poise_store_get_follow_up (store, "0b7e8c1a-3f59-4e1f-9d7a-2b1c3d4e5f60", &error);
   g_assert_no_error (error);

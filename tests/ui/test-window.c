@@ -5,15 +5,20 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "poise-application.h"
 #include "poise-autostart.h"
 #include "poise-conversation-view.h"
+#include "poise-customer-panel.h"
 #include "poise-follow-up-dialog.h"
 #include "poise-follow-ups-page.h"
+#include "poise-note-dialog.h"
+#include "poise-notes-page.h"
 #include "poise-placeholder-editor.h"
 #include "poise-preferences-window.h"
 #include "poise-scenario-row.h"
+#include "poise-sync-indicator.h"
 #include "poise-window.h"
 
 static char *data_dir;
@@ -947,6 +952,484 @@ test_window_preferences_reminders (void)
   stop_app (g_steal_pointer (&app));
 }
 
+static gboolean
+has_label (GtkWidget     *widget,
+           gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) &&
+         gtk_widget_get_visible (widget) &&
+         strstr (gtk_label_get_label (GTK_LABEL (widget)), data) != NULL;
+}
+
+static gboolean
+shows_label (GtkWidget  *root,
+             const char *text)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  collect_widgets (root, has_label, text, found);
+  return found->len > 0;
+}
+
+static gboolean
+has_mapped_label (GtkWidget     *widget,
+                  gconstpointer  data)
+{
+  return has_label (widget, data) && gtk_widget_get_mapped (widget);
+}
+
+/* On screen, not merely set up on a hidden page. */
+static gboolean
+shows_mapped_label (GtkWidget  *root,
+                    const char *text)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new ();
+
+  collect_widgets (root, has_mapped_label, text, found);
+  return found->len > 0;
+}
+
+/* Notes */
+
+static gboolean
+notes_page_shows (PoiseNotesPage *page,
+                  const char     *uuid)
+{
+  GListModel *model = poise_notes_page_get_model (page);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+
+      if (POISE_IS_NOTE (item) && g_strcmp0 (poise_note_get_uuid (POISE_NOTE (item)), uuid) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static guint
+count_notes_shown (PoiseNotesPage *page)
+{
+  GListModel *model = poise_notes_page_get_model (page);
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+
+      n += POISE_IS_NOTE (item);
+    }
+
+  return n;
+}
+
+static gboolean
+notes_page_has_heading (PoiseNotesPage *page,
+                        const char     *title)
+{
+  GListModel *model = poise_notes_page_get_model (page);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+
+      if (GTK_IS_STRING_OBJECT (item) &&
+          g_strcmp0 (gtk_string_object_get_string (GTK_STRING_OBJECT (item)), title) == 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static void
+set_text_view (GtkWidget  *root,
+               const char *text)
+{
+  GtkWidget *view = find_one (root, GTK_TYPE_TEXT_VIEW);
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), text, -1);
+}
+
+static char *
+get_text_view (GtkWidget *root)
+{
+  GtkWidget *view = find_one (root, GTK_TYPE_TEXT_VIEW);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/* The note dialog's rows: customer reference, then tags. */
+static GtkEditable *
+note_dialog_row (GtkWidget *dialog,
+                 guint      index)
+{
+  g_autoptr(GPtrArray) rows = find_all (dialog, ADW_TYPE_ENTRY_ROW);
+
+  g_assert_cmpuint (rows->len, ==, 2);
+  return GTK_EDITABLE (g_ptr_array_index (rows, index));
+}
+
+static PoiseNote *
+find_only_note (PoiseStore *store,
+                const char *customer_ref)
+{
+  g_autoptr(GListStore) notes = poise_store_list_notes (store, customer_ref, NULL);
+
+  g_assert_nonnull (notes);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (notes)), ==, 1);
+  return g_list_model_get_item (G_LIST_MODEL (notes), 0);
+}
+
+static PoiseNote *
+add_note (PoiseStore *store,
+          const char *customer_ref,
+          const char *body,
+          const char *conflict_of)
+{
+  PoiseNote *note = poise_note_new ();
+  g_autoptr(GError) error = NULL;
+
+  poise_note_set_customer_ref (note, customer_ref);
+  poise_note_set_body (note, body);
+  poise_note_set_conflict_of (note, conflict_of);
+  g_assert_true (poise_store_save_note (store, note, &error));
+  g_assert_no_error (error);
+  return note;
+}
+
+static void
+test_notes_create_search_delete_undo (void)
+{
+  PoiseApplication *app = start_app ();
+  GtkWidget *window = get_window (app);
+  PoiseStore *store = poise_application_get_store (app);
+  PoiseNotesPage *page = POISE_NOTES_PAGE (find_one (window, POISE_TYPE_NOTES_PAGE));
+  AdwViewStack *stack = ADW_VIEW_STACK (find_one (window, ADW_TYPE_VIEW_STACK));
+  g_autoptr(PoiseNote) refund = NULL;
+  g_autoptr(PoiseNote) parcel = NULL;
+  g_autoptr(PoiseNote) back = NULL;
+  const char * const *tags;
+  GtkWidget *dialog;
+
+  /* Ctrl+3 shows the page; with no notes yet it says how to start. */
+  gtk_widget_activate_action (window, "win.show-page", "s", "notes");
+  iterate_for (200);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "notes");
+  g_assert_cmpuint (count_notes_shown (page), ==, 0);
+  g_assert_true (shows_mapped_label (GTK_WIDGET (page), "No Notes"));
+
+  /* Ctrl+N on this page writes a note, not a new conversation. */
+  gtk_widget_activate_action (window, "win.new-conversation", NULL);
+  iterate_for (200);
+  dialog = find_new_toplevel (POISE_TYPE_NOTE_DIALOG);
+  g_assert_nonnull (dialog);
+  gtk_editable_set_text (note_dialog_row (dialog, 0), "ORD-4711");
+  gtk_editable_set_text (note_dialog_row (dialog, 1), "refund, vip, refund");
+  set_text_view (dialog, "Promised a refund by Friday");
+  gtk_widget_activate_action (dialog, "dialog.save", NULL);
+  iterate_for (200);
+  g_assert_null (find_new_toplevel (POISE_TYPE_NOTE_DIALOG));
+
+  refund = find_only_note (store, "ORD-4711");
+  g_assert_cmpstr (poise_note_get_body (refund), ==, "Promised a refund by Friday");
+  tags = poise_note_get_tags (refund);
+  g_assert_cmpuint (g_strv_length ((char **) tags), ==, 2);
+  g_assert_cmpstr (tags[0], ==, "refund");
+  g_assert_cmpstr (tags[1], ==, "vip");
+  g_assert_true (notes_page_shows (page, poise_note_get_uuid (refund)));
+  g_assert_true (notes_page_has_heading (page, "ORD-4711"));
+
+  /* A note for another customer, prefilled with its reference. */
+  poise_notes_page_new_note (page, "T-99");
+  iterate_for (200);
+  dialog = find_new_toplevel (POISE_TYPE_NOTE_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (gtk_editable_get_text (note_dialog_row (dialog, 0)), ==, "T-99");
+  /* Nothing to save without text. */
+  g_assert_false (gtk_widget_is_sensitive (find_action_button (dialog, "dialog.save")));
+  set_text_view (dialog, "Replacement parcel sent with express delivery");
+  gtk_widget_activate_action (dialog, "dialog.save", NULL);
+  iterate_for (200);
+  parcel = find_only_note (store, "T-99");
+  g_assert_cmpuint (count_notes_shown (page), ==, 2);
+
+  /* Search by reference, then by text. */
+  poise_notes_page_search (page, "ORD-4711");
+  g_assert_cmpuint (count_notes_shown (page), ==, 1);
+  g_assert_true (notes_page_shows (page, poise_note_get_uuid (refund)));
+  poise_notes_page_search (page, "parcel");
+  g_assert_cmpuint (count_notes_shown (page), ==, 1);
+  g_assert_true (notes_page_shows (page, poise_note_get_uuid (parcel)));
+  poise_notes_page_search (page, "no such note anywhere");
+  g_assert_cmpuint (count_notes_shown (page), ==, 0);
+  iterate_for (100);
+  g_assert_true (shows_mapped_label (GTK_WIDGET (page), "No Matching Notes"));
+  poise_notes_page_search (page, "");
+  g_assert_cmpuint (count_notes_shown (page), ==, 2);
+
+  /* Editing keeps the note, with the new text. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "notes.edit", "s", poise_note_get_uuid (parcel));
+  iterate_for (200);
+  dialog = find_new_toplevel (POISE_TYPE_NOTE_DIALOG);
+  g_assert_nonnull (dialog);
+  set_text_view (dialog, "Replacement parcel arrived");
+  gtk_widget_activate_action (dialog, "dialog.save", NULL);
+  iterate_for (200);
+  g_clear_object (&parcel);
+  parcel = find_only_note (store, "T-99");
+  g_assert_cmpstr (poise_note_get_body (parcel), ==, "Replacement parcel arrived");
+
+  /* Delete, then Undo from the toast. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "notes.delete", "s", poise_note_get_uuid (refund));
+  iterate_for (100);
+  g_assert_null (poise_store_get_note (store, poise_note_get_uuid (refund), NULL));
+  g_assert_false (notes_page_shows (page, poise_note_get_uuid (refund)));
+  click_toast_button (window, "Note deleted");
+  back = poise_store_get_note (store, poise_note_get_uuid (refund), NULL);
+  g_assert_nonnull (back);
+  g_assert_cmpstr (poise_note_get_body (back), ==, "Promised a refund by Friday");
+  g_assert_true (notes_page_shows (page, poise_note_get_uuid (refund)));
+
+  stop_app (app);
+}
+
+static void
+test_notes_conflicts (void)
+{
+  PoiseApplication *app = start_app ();
+  GtkWidget *window = get_window (app);
+  PoiseStore *store = poise_application_get_store (app);
+  PoiseNotesPage *page = POISE_NOTES_PAGE (find_one (window, POISE_TYPE_NOTES_PAGE));
+  g_autoptr(PoiseNote) original = NULL;
+  g_autoptr(PoiseNote) copy = NULL;
+  g_autoptr(PoiseNote) after = NULL;
+  g_autofree char *both = NULL;
+  GtkWidget *dialog;
+
+  gtk_widget_activate_action (window, "win.show-page", "s", "notes");
+  iterate_for (200);
+
+  /* A conflicted copy is marked, and shows the other version too. */
+  original = add_note (store, "C-1", "Version A of the agreement", NULL);
+  copy = add_note (store, "C-1", "Version B of the agreement", poise_note_get_uuid (original));
+  poise_notes_page_search (page, "C-1");
+  iterate_for (200);
+  g_assert_true (notes_page_shows (page, poise_note_get_uuid (copy)));
+  g_assert_true (shows_mapped_label (GTK_WIDGET (page), "Conflicting copy"));
+  g_assert_true (shows_mapped_label (GTK_WIDGET (page), "Other version"));
+
+  /* Keep This Version: its text goes into the original; the copy goes. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "notes.keep-this", "s", poise_note_get_uuid (copy));
+  iterate_for (100);
+  after = poise_store_get_note (store, poise_note_get_uuid (original), NULL);
+  g_assert_cmpstr (poise_note_get_body (after), ==, "Version B of the agreement");
+  g_assert_null (poise_store_get_note (store, poise_note_get_uuid (copy), NULL));
+  g_assert_false (shows_mapped_label (GTK_WIDGET (page), "Conflicting copy"));
+
+  /* Keep Other Version: the original stays as it is; the copy goes. */
+  g_clear_object (&copy);
+  copy = add_note (store, "C-1", "Version C of the agreement", poise_note_get_uuid (original));
+  gtk_widget_activate_action (GTK_WIDGET (page), "notes.keep-other", "s", poise_note_get_uuid (copy));
+  iterate_for (100);
+  g_clear_object (&after);
+  after = poise_store_get_note (store, poise_note_get_uuid (original), NULL);
+  g_assert_cmpstr (poise_note_get_body (after), ==, "Version B of the agreement");
+  g_assert_null (poise_store_get_note (store, poise_note_get_uuid (copy), NULL));
+
+  /* Merge…: both texts to edit; saving goes into the original. */
+  g_clear_object (&copy);
+  copy = add_note (store, "C-1", "Version D of the agreement", poise_note_get_uuid (original));
+  gtk_widget_activate_action (GTK_WIDGET (page), "notes.merge", "s", poise_note_get_uuid (copy));
+  iterate_for (200);
+  dialog = find_new_toplevel (POISE_TYPE_NOTE_DIALOG);
+  g_assert_nonnull (dialog);
+  both = get_text_view (dialog);
+  g_assert_nonnull (strstr (both, "Version B of the agreement"));
+  g_assert_nonnull (strstr (both, "Version D of the agreement"));
+  set_text_view (dialog, "Versions B and D, merged");
+  gtk_widget_activate_action (dialog, "dialog.save", NULL);
+  iterate_for (200);
+  g_clear_object (&after);
+  after = poise_store_get_note (store, poise_note_get_uuid (original), NULL);
+  g_assert_cmpstr (poise_note_get_body (after), ==, "Versions B and D, merged");
+  g_assert_null (poise_note_get_conflict_of (after));
+  g_assert_null (poise_store_get_note (store, poise_note_get_uuid (copy), NULL));
+  g_assert_cmpuint (count_notes_shown (page), ==, 1);
+
+  stop_app (app);
+}
+
+/* The panel lists after a typing pause: wait for it, up to a bound. */
+static void
+wait_for_n_items (GListModel *model,
+                  guint       n)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (g_list_model_get_n_items (model) != n && g_get_monotonic_time () < deadline)
+    iterate_for (50);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n);
+}
+
+static void
+test_conversation_customer_history (void)
+{
+  PoiseApplication *app = start_app ();
+  GtkWidget *window = get_window (app);
+  PoiseStore *store = poise_application_get_store (app);
+  PoiseConversation *conversation = poise_application_get_conversation (app);
+  PoiseCustomerPanel *panel = POISE_CUSTOMER_PANEL (find_one (window, POISE_TYPE_CUSTOMER_PANEL));
+  GtkEditable *ref_entry = GTK_EDITABLE (find_one (GTK_WIDGET (panel), ADW_TYPE_ENTRY_ROW));
+  GListModel *model = poise_customer_panel_get_model (panel);
+  g_autoptr(PoiseNote) note = NULL;
+  g_autoptr(PoiseNote) later = NULL;
+  g_autoptr(PoiseFollowUp) follow_up = poise_follow_up_new ();
+  g_autoptr(PoiseFollowUp) done = poise_follow_up_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) due = g_date_time_add_hours (now, 5);
+  g_autoptr(GObject) first = NULL;
+  g_autoptr(GObject) second = NULL;
+  g_autoptr(GPtrArray) lists = find_all (GTK_WIDGET (panel), GTK_TYPE_LIST_BOX);
+  GtkWidget *team_list;
+  GtkWidget *dialog;
+
+  /* What the team knows of CUST-42: a note, an open and a done follow-up. */
+  note = add_note (store, "CUST-42", "Customer was promised a call from billing", NULL);
+  poise_follow_up_set_customer_ref (follow_up, "CUST-42");
+  poise_follow_up_set_promise (follow_up, "Call back about the credit note");
+  poise_follow_up_set_due_at (follow_up, due);
+  g_assert_true (poise_store_insert_follow_up (store, follow_up, NULL));
+  poise_follow_up_set_customer_ref (done, "CUST-42");
+  poise_follow_up_set_promise (done, "An old promise, kept");
+  poise_follow_up_set_due_at (done, due);
+  poise_follow_up_set_status (done, POISE_FOLLOW_UP_STATUS_DONE);
+  g_assert_true (poise_store_insert_follow_up (store, done, NULL));
+
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  gtk_widget_activate_action (window, "win.show-page", "s", "conversation");
+
+  /* Typing the reference lists them after a short pause, and the
+   * conversation keeps it. */
+  gtk_editable_set_text (ref_entry, "CUST-42");
+  g_assert_cmpstr (poise_conversation_get_value (conversation, POISE_CUSTOMER_REF_KEY), ==, "CUST-42");
+  wait_for_n_items (model, 2);
+  first = g_list_model_get_item (model, 0);
+  second = g_list_model_get_item (model, 1);
+  g_assert_true (POISE_IS_NOTE (first));
+  g_assert_cmpstr (poise_note_get_uuid (POISE_NOTE (first)), ==, poise_note_get_uuid (note));
+  g_assert_true (POISE_IS_FOLLOW_UP (second));
+  g_assert_cmpstr (poise_follow_up_get_uuid (POISE_FOLLOW_UP (second)), ==,
+                   poise_follow_up_get_uuid (follow_up));
+  g_assert_true (shows_mapped_label (GTK_WIDGET (panel), "Customer was promised a call from billing"));
+  g_assert_true (shows_mapped_label (GTK_WIDGET (panel), "Call back about the credit note"));
+
+  /* A click on the note opens it. */
+  /* The reference's own list, then the team's. */
+  g_assert_cmpuint (lists->len, ==, 2);
+  team_list = g_ptr_array_index (lists, 1);
+  g_signal_emit_by_name (team_list, "row-activated",
+                         gtk_list_box_get_row_at_index (GTK_LIST_BOX (team_list), 0));
+  iterate_for (200);
+  dialog = find_new_toplevel (POISE_TYPE_NOTE_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (gtk_editable_get_text (note_dialog_row (dialog, 0)), ==, "CUST-42");
+  gtk_window_close (GTK_WINDOW (dialog));
+  iterate_for (100);
+
+  /* A click on the follow-up opens it on the Follow-ups page. */
+  g_signal_emit_by_name (team_list, "row-activated",
+                         gtk_list_box_get_row_at_index (GTK_LIST_BOX (team_list), 1));
+  iterate_for (200);
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (find_one (window, ADW_TYPE_VIEW_STACK))),
+                   ==, "follow-ups");
+  dialog = find_new_toplevel (POISE_TYPE_FOLLOW_UP_DIALOG);
+  g_assert_nonnull (dialog);
+  gtk_window_close (GTK_WINDOW (dialog));
+  gtk_widget_activate_action (window, "win.show-page", "s", "conversation");
+  iterate_for (200);
+
+  /* Add Note starts a note about this customer. */
+  g_signal_emit_by_name (find_action_button (GTK_WIDGET (panel), "win.new-note-for"), "clicked");
+  iterate_for (200);
+  dialog = find_new_toplevel (POISE_TYPE_NOTE_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (gtk_editable_get_text (note_dialog_row (dialog, 0)), ==, "CUST-42");
+  set_text_view (dialog, "Billing called back; all settled");
+  gtk_widget_activate_action (dialog, "dialog.save", NULL);
+  wait_for_n_items (model, 3);
+
+  /* A note written elsewhere (as sync would) shows up too. */
+  later = add_note (store, "CUST-42", "A colleague's note", NULL);
+  wait_for_n_items (model, 4);
+
+  /* A new conversation starts without a customer. */
+  gtk_widget_activate_action (window, "win.new-conversation", NULL);
+  iterate_for (200);
+  g_assert_cmpstr (gtk_editable_get_text (ref_entry), ==, "");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+
+  stop_app (app);
+}
+
+static void
+test_sync_indicator_states (void)
+{
+  PoiseApplication *app = start_app ();
+  GtkWidget *window = get_window (app);
+  g_autoptr(GPtrArray) in_window = find_all (window, POISE_TYPE_SYNC_INDICATOR);
+  PoiseSyncIndicator *indicator = poise_sync_indicator_new ();
+  GtkWidget *holder = gtk_window_new ();
+  GtkWidget *button;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  const char *tooltip;
+
+  /* Without a server, no indicator anywhere in the window. */
+  g_assert_cmpuint (in_window->len, >=, 2);
+  for (guint i = 0; i < in_window->len; i++)
+    g_assert_false (gtk_widget_get_visible (g_ptr_array_index (in_window, i)));
+
+  gtk_window_set_child (GTK_WINDOW (holder), GTK_WIDGET (indicator));
+  gtk_window_present (GTK_WINDOW (holder));
+  button = find_one (GTK_WIDGET (indicator), GTK_TYPE_MENU_BUTTON);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (indicator)));
+
+  g_object_set (indicator, "state", 3, "last-synced", now, "pending", 0, NULL);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (indicator)));
+  g_assert_cmpstr (poise_sync_indicator_get_summary (indicator), ==, "Synced");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==, "Team Sync: Synced");
+  g_assert_true (shows_label (GTK_WIDGET (indicator), "Last synced Today"));
+  g_assert_true (shows_label (GTK_WIDGET (indicator), "All changes sent"));
+
+  g_object_set (indicator, "state", 2, "pending", 3, NULL);
+  g_assert_cmpstr (poise_sync_indicator_get_summary (indicator), ==, "Syncing…");
+  g_assert_true (shows_label (GTK_WIDGET (indicator), "3 changes waiting to be sent"));
+
+  g_object_set (indicator, "state", 1, NULL);
+  g_assert_cmpstr (poise_sync_indicator_get_summary (indicator), ==, "Offline");
+  g_assert_nonnull (strstr (poise_sync_indicator_get_detail (indicator), "kept on this computer"));
+  g_assert_false (gtk_widget_has_css_class (button, "error"));
+
+  /* An error says why, and what to do, in the tooltip and the popover. */
+  g_object_set (indicator, "state", 4, "error-message", "The server refused the token", NULL);
+  g_assert_cmpstr (poise_sync_indicator_get_summary (indicator), ==, "Sync Failed");
+  tooltip = gtk_widget_get_tooltip_text (button);
+  g_assert_nonnull (tooltip);
+  g_assert_nonnull (strstr (tooltip, "The server refused the token"));
+  g_assert_true (shows_label (GTK_WIDGET (indicator), "The server refused the token"));
+  g_assert_true (shows_label (GTK_WIDGET (indicator), "Preferences"));
+  g_assert_true (gtk_widget_has_css_class (button, "error"));
+
+  g_object_set (indicator, "state", 0, NULL);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (indicator)));
+
+  gtk_window_destroy (GTK_WINDOW (holder));
+  stop_app (app);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -979,6 +1462,10 @@ main (int   argc,
                    test_window_background_and_reminder_actions);
   g_test_add_func ("/window/start-at-login", test_window_start_at_login);
   g_test_add_func ("/window/preferences-reminders", test_window_preferences_reminders);
+  g_test_add_func ("/sync/indicator-states", test_sync_indicator_states);
+  g_test_add_func ("/notes/create-search-delete-undo", test_notes_create_search_delete_undo);
+  g_test_add_func ("/notes/conflicts", test_notes_conflicts);
+  g_test_add_func ("/conversation/customer-history", test_conversation_customer_history);
 
   result = g_test_run ();
 
