@@ -7,8 +7,8 @@
 #                suites again under ASan+UBSan, then each fuzz target briefly;
 #                ends "N passed, N failed"
 #   make fuzz    each libFuzzer target for FUZZ_SECONDS (default 300) each
-#   make bench   the benchmarks (bench-library, bench-store, bench-coaching, bench-follow-ups.sh,
-#                bench-launch.sh, bench-server.sh)
+#   make bench   the benchmarks (bench-library, bench-store, bench-coaching, bench-sync,
+#                bench-follow-ups.sh, bench-launch.sh, bench-server.sh)
 #   make update-po  regenerate the template and merge it into po/*.po
 #   make clean   remove build/
 
@@ -118,6 +118,7 @@ bench: deps bench-deps build
 	BUILDDIR=$(BUILDDIR) .ci/test-env.sh $(BUILDDIR)/bench/bench-library
 	BUILDDIR=$(BUILDDIR) .ci/test-env.sh $(BUILDDIR)/bench/bench-store
 	BUILDDIR=$(BUILDDIR) .ci/test-env.sh $(BUILDDIR)/bench/bench-coaching tests/data/suggest-labelled.tsv tests/data/suggest-heldout.tsv tests/data/suggest-fresh.tsv
+	BUILDDIR=$(BUILDDIR) .ci/test-env.sh $(BUILDDIR)/bench/bench-sync
 	BUILDDIR=$(BUILDDIR) .ci/test-env.sh bench/bench-follow-ups.sh
 	BUILDDIR=$(BUILDDIR) .ci/test-env.sh bench/bench-launch.sh
 	BUILDDIR=$(BUILDDIR) .ci/test-env.sh bench/bench-server.sh

@@ -99,7 +99,8 @@ static const char * const migrations[] = {
   "CREATE INDEX notes_customer_ref ON notes (customer_ref, updated_at);"
   "CREATE INDEX notes_updated_at ON notes (updated_at);"
   /* generation counts local changes, so settling a push can tell whether
-   * the record changed again meanwhile; sent is the JSON last pushed. */
+   * the record changed again meanwhile; sent is a JSON array of what was
+   * pushed since the base, to recognise our own write in a 412. */
   "CREATE TABLE outbox ("
   "  kind            TEXT NOT NULL CHECK (kind IN ('note', 'followup')),"
   "  uuid            TEXT NOT NULL,"
