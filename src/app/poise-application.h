@@ -8,6 +8,7 @@
 
 #include "poise-conversation.h"
 #include "poise-library.h"
+#include "poise-library-updater.h"
 #include "poise-reminder-scheduler.h"
 #include "poise-store.h"
 
@@ -33,5 +34,11 @@ gboolean           poise_application_get_running_in_background (PoiseApplication
 /* Writes the conversation now instead of after the short delay. */
 /* FALSE if it could not be written (logged). */
 gboolean           poise_application_save_conversation (PoiseApplication *self);
+
+/* Switches the scripts (notify::library); the conversation stays. */
+void               poise_application_set_library      (PoiseApplication *self,
+                                                       PoiseLibrary     *library);
+/* Nullable before start-up. */
+PoiseLibraryUpdater *poise_application_get_library_updater (PoiseApplication *self);
 
 G_END_DECLS

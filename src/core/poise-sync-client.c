@@ -94,6 +94,7 @@ static GParamSpec *properties[N_PROPS];
 
 enum {
   DELETIONS_PENDING,
+  LIVE_MESSAGE,
   N_SIGNALS,
 };
 
@@ -615,6 +616,12 @@ live_message_cb (PoiseSyncClient         *self,
       (root = poise_json_parse_guarded (message, &limits, NULL)) == NULL)
     return;
 
+  /* Other parts (the script library, …) act on their own messages. */
+  if (JSON_NODE_HOLDS_OBJECT (root) && _poise_sync_get_string (root, "type") != NULL)
+    g_signal_emit (self, signals[LIVE_MESSAGE],
+                   g_quark_try_string (_poise_sync_get_string (root, "type")),
+                   _poise_sync_get_string (root, "type"), json_node_get_object (root));
+
   if (g_strcmp0 (_poise_sync_get_string (root, "type"), "changes") == 0 &&
       _poise_sync_get_int (root, "last_seq", &last_seq) &&
       last_seq > poise_store_get_cursor (self->store))
@@ -845,6 +852,18 @@ poise_sync_client_class_init (PoiseSyncClientClass *klass)
   signals[DELETIONS_PENDING] =
     g_signal_new ("deletions-pending", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+
+  /**
+   * PoiseSyncClient::live-message:
+   * @type: the message's "type", also the signal's detail ("library", …)
+   * @object: the whole message, a JsonObject
+   *
+   * A message arrived on the live socket (checked by the JSON guard).
+   */
+  signals[LIVE_MESSAGE] =
+    g_signal_new ("live-message", G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, JSON_TYPE_OBJECT);
 }
 
 static SoupSession *
@@ -1255,4 +1274,30 @@ poise_sync_client_list_users_finish (PoiseSyncClient  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * poise_sync_client_get_url:
+ *
+ * Returns: (nullable): the team server's address; %NULL while disabled
+ */
+const char *
+poise_sync_client_get_url (PoiseSyncClient *self)
+{
+  g_return_val_if_fail (POISE_IS_SYNC_CLIENT (self), NULL);
+  return self->url;
+}
+
+/**
+ * poise_sync_client_get_token:
+ *
+ * For the other API clients of the same server (the script library).
+ *
+ * Returns: (nullable): the user's token; %NULL while disabled
+ */
+const char *
+poise_sync_client_get_token (PoiseSyncClient *self)
+{
+  g_return_val_if_fail (POISE_IS_SYNC_CLIENT (self), NULL);
+  return self->token;
 }
