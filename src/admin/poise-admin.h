@@ -8,14 +8,24 @@
 
 G_BEGIN_DECLS
 
-/* Exit statuses: 0 success, 1 failure (bad library, unreadable file),
- * 2 wrong usage. */
-#define POISE_ADMIN_EXIT_FAILURE 1
-#define POISE_ADMIN_EXIT_USAGE   2
+/* Exit statuses, one per kind of failure so scripts and CI can tell them
+ * apart (listed in --help and docs/supervisors.md). */
+#define POISE_ADMIN_EXIT_FAILURE     1   /* bad library, unreadable file */
+#define POISE_ADMIN_EXIT_USAGE       2
+#define POISE_ADMIN_EXIT_UNREACHABLE 3   /* no connection to the server */
+#define POISE_ADMIN_EXIT_AUTH        4   /* no token, token refused (401), throttled (429) */
+#define POISE_ADMIN_EXIT_FORBIDDEN   5   /* 403: not a supervisor */
+#define POISE_ADMIN_EXIT_CONFLICT    6   /* 409: someone published since */
+#define POISE_ADMIN_EXIT_TOO_LARGE   7   /* 413 */
+#define POISE_ADMIN_EXIT_REJECTED    8   /* 422: the server refused the library */
+#define POISE_ADMIN_EXIT_SERVER      9   /* 5xx */
+#define POISE_ADMIN_EXIT_PROTOCOL    10  /* not a Poise server, or a garbled answer */
+#define POISE_ADMIN_EXIT_NOT_FOUND   11  /* 404: no such version */
 
 /* Global options, given before the command name. */
 typedef struct {
-  char *server;   /* --server URL, for the commands that talk to poise-server */
+  char *server;       /* --server URL, for the commands that talk to poise-server */
+  char *token_file;   /* --token-file FILE; else $POISE_TOKEN */
 } PoiseAdminOptions;
 
 /* A subcommand: @argv[0] is its name, the rest its own arguments. */
@@ -36,6 +46,9 @@ int poise_admin_suggest  (const PoiseAdminOptions *options,
                           int                      argc,
                           char                   **argv);
 int poise_admin_evaluate (const PoiseAdminOptions *options,
+                          int                      argc,
+                          char                   **argv);
+int poise_admin_library  (const PoiseAdminOptions *options,
                           int                      argc,
                           char                   **argv);
 

@@ -144,6 +144,10 @@ serve (int    argc,
 
   raise_file_limit ();
   signal (SIGPIPE, SIG_IGN);
+  /* Before the "listening" line: whoever reads it may stop us at once. */
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGTERM, on_quit_signal_cb, loop);
+  g_unix_signal_add (SIGINT, on_quit_signal_cb, loop);
   if ((storage = open_storage ()) == NULL)
     return 1;
 
@@ -161,9 +165,6 @@ serve (int    argc,
   printf ("listening on %s\n", uri);
   fflush (stdout);
 
-  loop = g_main_loop_new (NULL, FALSE);
-  g_unix_signal_add (SIGTERM, on_quit_signal_cb, loop);
-  g_unix_signal_add (SIGINT, on_quit_signal_cb, loop);
   g_main_loop_run (loop);
 
   /* Queued writes finish (and are committed) before we exit. */

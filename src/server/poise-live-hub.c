@@ -107,6 +107,21 @@ poise_live_hub_poke (PoiseLiveHub *self,
   g_return_if_fail (POISE_IS_LIVE_HUB (self));
 
   text = g_strdup_printf ("{\"type\":\"changes\",\"last_seq\":%" G_GINT64_FORMAT "}", last_seq);
+  poise_live_hub_broadcast (self, text);
+}
+
+/**
+ * poise_live_hub_broadcast:
+ * @text: a JSON message, e.g. {"type":"library","version":N,"message":"…"}
+ *
+ * Sends @text to every open socket.
+ */
+void
+poise_live_hub_broadcast (PoiseLiveHub *self,
+                          const char   *text)
+{
+  g_return_if_fail (POISE_IS_LIVE_HUB (self));
+
   for (guint i = 0; i < self->sockets->len; i++)
     {
       SoupWebsocketConnection *connection = g_ptr_array_index (self->sockets, i);

@@ -18,6 +18,8 @@ void          poise_live_hub_add           (PoiseLiveHub            *self,
                                             SoupWebsocketConnection *connection);
 void          poise_live_hub_poke          (PoiseLiveHub            *self,
                                             gint64                   last_seq);
+void          poise_live_hub_broadcast     (PoiseLiveHub            *self,
+                                            const char              *text);
 guint         poise_live_hub_get_n_sockets (PoiseLiveHub            *self);
 
 G_END_DECLS

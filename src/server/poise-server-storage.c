@@ -23,13 +23,15 @@
 #include "config.h"
 
 #include "poise-server-storage.h"
+#include "poise-server-storage-private.h"
+#include "poise-server-library-store.h"
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/random.h>
 
-#define SCHEMA_VERSION      1
+#define SCHEMA_VERSION      2
 #define BUSY_TIMEOUT_MS     10000
 #define TOKEN_BYTES         32
 /* Idempotency keys are kept long enough for any client to have retried. */
@@ -46,6 +48,9 @@ typedef struct {
   PoiseServerWriteFunc  callback;
   gpointer              user_data;
   PoiseServerWriteResult result;
+  /* Set for work other modules bring (library publishes); else @write. */
+  PoiseServerTxnFunc    txn;
+  gpointer              txn_data;
 } Job;
 
 struct _PoiseServerStorage
@@ -103,6 +108,16 @@ static const char *migrations[] = {
   "  created_at INTEGER NOT NULL,"
   "  PRIMARY KEY (user, key)) WITHOUT ROWID;"
   "CREATE INDEX idempotency_age ON idempotency (created_at);",
+  /* 2: published script libraries (poise-server-library-store.c); version
+   * 1, the built-in default, is stored by the migration itself. */
+  "CREATE TABLE library_versions ("
+  "  version INTEGER PRIMARY KEY,"
+  "  author TEXT NOT NULL,"
+  "  message TEXT NOT NULL,"
+  "  published_at TEXT NOT NULL,"
+  "  sha256 TEXT NOT NULL,"
+  "  rollback_of INTEGER,"
+  "  library BLOB NOT NULL);",
 };
 
 /* Helpers */
@@ -324,6 +339,11 @@ migrate (PoiseServerStorage  *self,
       g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
 
       if (!exec (c, migrations[v], error) || !exec (c, set_version, error))
+        {
+          exec (c, "ROLLBACK", NULL);
+          return FALSE;
+        }
+      if (v == 1 && !_poise_server_library_store_seed (c->db, error))
         {
           exec (c, "ROLLBACK", NULL);
           return FALSE;
@@ -1031,13 +1051,18 @@ run_batch (PoiseServerStorage *self,
           gboolean ok;
 
           exec (c, "SAVEPOINT w", NULL);
-          ok = apply_write (self, job->write, &job->result);
+          if (job->txn != NULL)
+            ok = job->txn (c->db, job->txn_data, &job->result);
+          else
+            ok = apply_write (self, job->write, &job->result);
           if (!ok)
             {
               g_warning ("A write failed: %s", sqlite3_errmsg (c->db));
               fail_job (job);
             }
-          if (!ok || job->result.seq == 0)
+          /* Record writes that change nothing have no seq; other work
+           * keeps what it did unless it refused. */
+          if (!ok || (job->txn != NULL ? job->result.status >= 300 : job->result.seq == 0))
             exec (c, "ROLLBACK TO w", NULL);
           exec (c, "RELEASE w", NULL);
         }
@@ -1179,4 +1204,48 @@ poise_server_storage_stop_writer (PoiseServerStorage *self)
   g_async_queue_push (self->queue, &stop_job);
   g_thread_join (g_steal_pointer (&self->writer));
   g_clear_pointer (&self->queue, g_async_queue_unref);
+}
+
+/* Work from other modules (library publishes)
+ *
+ * These run in the writer thread's group commit like record writes, so a
+ * publish is answered only once it is on disk, and SQLite's one writer
+ * orders them with everything else. */
+
+/**
+ * _poise_server_storage_run:
+ * @txn: runs in the writer thread inside its own SAVEPOINT; returns FALSE
+ *   only on an SQLite error, and a result with status >= 300 undoes what
+ *   it wrote
+ * @callback: runs on the main context after COMMIT (or the refusal)
+ *
+ * @txn_data belongs to the caller and must live until @callback.
+ */
+void
+_poise_server_storage_run (PoiseServerStorage   *self,
+                           PoiseServerTxnFunc    txn,
+                           gpointer              txn_data,
+                           PoiseServerWriteFunc  callback,
+                           gpointer              user_data)
+{
+  Job *job;
+
+  g_return_if_fail (POISE_IS_SERVER_STORAGE (self));
+  g_return_if_fail (self->writer != NULL);
+
+  job = g_new0 (Job, 1);
+  job->self = self;
+  job->txn = txn;
+  job->txn_data = txn_data;
+  job->callback = callback;
+  job->user_data = user_data;
+  g_async_queue_push (self->queue, job);
+}
+
+/* The main thread's read connection. */
+sqlite3 *
+_poise_server_storage_get_read_db (PoiseServerStorage *self)
+{
+  g_return_val_if_fail (POISE_IS_SERVER_STORAGE (self), NULL);
+  return self->r.db;
 }

@@ -23,6 +23,7 @@
 #include "poise-json-guard.h"
 #include "poise-live-hub.h"
 #include "poise-record-check.h"
+#include "poise-server-library.h"
 
 #include <string.h>
 
@@ -31,6 +32,8 @@
 #define MAX_LIMIT      1000
 #define LISTEN_BACKLOG 1024
 #define FEED_CACHE_MAX 256
+/* How long stopping may spend sending the answers to the last writes. */
+#define STOP_DRAIN_US    (G_USEC_PER_SEC / 2)
 /* How long a rejected oversized upload is drained before we hang up. */
 #define DRAIN_TIMEOUT_US (2 * G_USEC_PER_SEC)
 
@@ -42,6 +45,7 @@ struct _PoiseServer
   PoiseServerStorage *storage;
   PoiseLiveHub       *hub;
   PoiseAuthThrottle  *throttle;
+  PoiseServerLibrary *library;
   gboolean            trust_proxy;
   gboolean            stopped;
 
@@ -60,6 +64,7 @@ typedef enum {
   ROUTE_CHANGES,
   ROUTE_LIVE,
   ROUTE_RECORD,
+  ROUTE_LIBRARY,   /* poise-server-library.c routes and checks methods */
 } Route;
 
 typedef struct {
@@ -162,11 +167,22 @@ static void on_got_chunk_cb (SoupServerMessage *msg,
                              GBytes            *chunk,
                              gpointer           user_data);
 
+/* 1 MiB, or 8 MiB for a library publish. */
+static gsize
+body_limit (SoupServerMessage *msg)
+{
+  gsize limit = poise_server_library_body_limit (msg);
+
+  return limit > 0 ? limit : POISE_SERVER_MAX_BODY;
+}
+
 static void
 reject_too_large (SoupServerMessage *msg)
 {
-  g_autofree char *body = poise_server_error_json ("payload_too_large",
-                                                   "Request bodies are limited to 1 MiB", NULL);
+  g_autofree char *message = g_strdup_printf ("Request bodies are limited to %" G_GSIZE_FORMAT " MiB%s",
+                                              body_limit (msg) / (1024 * 1024),
+                                              body_limit (msg) > POISE_SERVER_MAX_BODY ? " on this route" : "");
+  g_autofree char *body = poise_server_error_json ("payload_too_large", message, NULL);
   Rejection *rejection = g_new0 (Rejection, 1);
 
   g_signal_handlers_disconnect_by_func (msg, on_got_chunk_cb, NULL);
@@ -190,7 +206,7 @@ on_got_chunk_cb (SoupServerMessage *msg,
   SoupMessageBody *body = soup_server_message_get_request_body (msg);
 
   /* A chunked body has no Content-Length to check up front. */
-  if (body->length > POISE_SERVER_MAX_BODY)
+  if ((gsize) body->length > body_limit (msg))
     reject_too_large (msg);
 }
 
@@ -201,7 +217,7 @@ on_got_headers_cb (SoupServerMessage *msg,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
 
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-      soup_message_headers_get_content_length (headers) > POISE_SERVER_MAX_BODY)
+      (gsize) soup_message_headers_get_content_length (headers) > body_limit (msg))
     reject_too_large (msg);
 }
 
@@ -238,6 +254,8 @@ parse_route (const char  *path,
     return ROUTE_CHANGES;
   if (g_str_equal (rest, "live"))
     return ROUTE_LIVE;
+  if (poise_server_library_owns_path (path))
+    return ROUTE_LIBRARY;
 
   if (g_str_has_prefix (rest, "notes/"))
     {
@@ -633,6 +651,12 @@ handle_write (PoiseServer       *self,
                                                                                 "assignee", NULL));
     }
 
+  if (self->stopped)
+    {
+      respond_error (msg, 503, "unavailable", "The server is stopping; try again");
+      return;
+    }
+
   pending = g_new0 (PendingWrite, 1);
   pending->self = g_object_ref (self);
   pending->msg = g_object_ref (msg);
@@ -660,7 +684,7 @@ handle_cb (SoupServer        *soup,
       respond_error (msg, 404, "not_found", "No such resource");
       return;
     }
-  if (!method_allowed (msg, route))
+  if (route != ROUTE_LIBRARY && !method_allowed (msg, route))
     return;
 
   if (route == ROUTE_HEALTH)
@@ -686,6 +710,9 @@ handle_cb (SoupServer        *soup,
     case ROUTE_LIVE:
       /* Authenticated: leaving the status unset lets SoupServer go on with
        * the WebSocket handshake (it answers 400 to a plain GET). */
+      break;
+    case ROUTE_LIBRARY:
+      poise_server_library_handle (self->library, msg, path, user);
       break;
     case ROUTE_RECORD:
       if (soup_server_message_get_method (msg) == SOUP_METHOD_GET)
@@ -731,6 +758,7 @@ poise_server_dispose (GObject *object)
   PoiseServer *self = (PoiseServer *) object;
 
   poise_server_stop (self);
+  g_clear_object (&self->library);
   g_clear_object (&self->hub);
   g_clear_object (&self->soup);
   g_clear_object (&self->throttle);
@@ -770,6 +798,7 @@ poise_server_new (PoiseServerStorage *storage)
 
   self = g_object_new (POISE_TYPE_SERVER, NULL);
   self->storage = g_object_ref (storage);
+  self->library = poise_server_library_new (storage, self->hub);
   poise_server_storage_start_writer (storage, committed_cb, self);
   return self;
 }
@@ -866,8 +895,21 @@ poise_server_stop (PoiseServer *self)
   if (self->stopped)
     return;
   self->stopped = TRUE;
-  if (self->soup != NULL)
-    soup_server_disconnect (self->soup);
+  if (self->library != NULL)
+    poise_server_library_stop (self->library);
+
+  /* Commit what is queued, then let its answers go out before the
+   * connections close: a client told nothing would only retry, but one
+   * told "stored" need not. */
   if (self->storage != NULL)
     poise_server_storage_stop_writer (self->storage);
+  if (self->soup != NULL)
+    {
+      gint64 deadline = g_get_monotonic_time () + STOP_DRAIN_US;
+
+      while (g_get_monotonic_time () < deadline &&
+             g_main_context_iteration (NULL, FALSE))
+        ;
+      soup_server_disconnect (self->soup);
+    }
 }

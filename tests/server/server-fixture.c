@@ -96,8 +96,20 @@ wait_for (TestServer *server)
 void
 test_server_stop (TestServer *server)
 {
-  g_subprocess_send_signal (server->process, SIGTERM);
+  test_server_stop_with (server, SIGTERM);
+}
+
+void
+test_server_stop_with (TestServer *server,
+                       int         signum)
+{
+  g_autoptr(GSubprocess) process = g_object_ref (server->process);
+
+  /* A clean stop: the server exits by itself with status 0. */
+  g_subprocess_send_signal (server->process, signum);
   wait_for (server);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
 }
 
 void
@@ -228,7 +240,9 @@ test_request (SoupSession *session,
 
   reply = g_new0 (TestReply, 1);
   reply->status = soup_message_get_status (msg);
-  reply->body = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  /* An empty body (a 304) has no data pointer: "" rather than NULL. */
+  reply->body = g_strndup (g_bytes_get_size (bytes) > 0 ? g_bytes_get_data (bytes, NULL) : "",
+                           g_bytes_get_size (bytes));
   reply->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
   reply->json = json_from_string (reply->body, NULL);
   return reply;

@@ -31,7 +31,9 @@ TestServer *test_server_start     (const char  *dir);
  * "--trust-proxy".  With --tls-cert the base URL is https. */
 TestServer *test_server_start_with (const char *dir,
                                     ...) G_GNUC_NULL_TERMINATED;
-void        test_server_stop      (TestServer  *server);   /* SIGTERM, wait */
+void        test_server_stop      (TestServer  *server);   /* SIGTERM, wait, exit 0 */
+void        test_server_stop_with (TestServer  *server,
+                                   int          signum);
 void        test_server_kill      (TestServer  *server);   /* SIGKILL, wait */
 void        test_server_free      (TestServer  *server);   /* removes the directory */
 

@@ -6,6 +6,7 @@
 
 #include "server-fixture.h"
 
+#include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
 
@@ -148,6 +149,16 @@ test_backup (void)
   g_assert_cmpstr (copy_epoch, !=, live_epoch);
 }
 
+/* SIGINT (Ctrl+C) stops the server as cleanly as SIGTERM. */
+static void
+test_sigint (void)
+{
+  TestServer *own = test_server_start (NULL);
+
+  test_server_stop_with (own, SIGINT);
+  test_server_free (own);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -161,6 +172,7 @@ main (int    argc,
 
   g_test_add_func ("/cli/accounts", test_accounts);
   g_test_add_func ("/cli/backup", test_backup);
+  g_test_add_func ("/cli/sigint", test_sigint);
   status = g_test_run ();
 
   g_object_unref (session);

@@ -125,6 +125,11 @@ test_kill_during_writes (void)
   g_assert_cmpuint (run.acknowledged->len, >=, KILL_AFTER);
   g_assert_cmpuint (run.acknowledged->len, <, N_WRITES);
 
+  /* It was SIGKILLed: reap it rather than stop it. */
+  g_assert_true (g_subprocess_wait (run.server->process, NULL, NULL));
+  g_assert_false (g_subprocess_get_if_exited (run.server->process));
+  g_clear_object (&run.server->process);
+
   /* Restart on the same database: every acknowledged write is there. */
   dir = g_strdup (run.server->dir);
   g_free (run.server->dir);
