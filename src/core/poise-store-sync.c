@@ -71,14 +71,25 @@ emits_add (Emits      *emits,
                    g_strdup (uuid));
 }
 
+/* Pages re-read the store on each signal, so a page of a first sync
+ * (up to 1,000 records) signals once, with a NULL UUID: "re-read all". */
+#define MAX_SIGNALS_PER_KIND 50
+
 static void
 emits_send (Emits      *emits,
             PoiseStore *self)
 {
-  for (guint i = 0; i < emits->notes->len; i++)
-    _poise_store_emit_note_changed (self, g_ptr_array_index (emits->notes, i));
-  for (guint i = 0; i < emits->follow_ups->len; i++)
-    _poise_store_emit_changed (self, g_ptr_array_index (emits->follow_ups, i));
+  if (emits->notes->len > MAX_SIGNALS_PER_KIND)
+    _poise_store_emit_note_changed (self, NULL);
+  else
+    for (guint i = 0; i < emits->notes->len; i++)
+      _poise_store_emit_note_changed (self, g_ptr_array_index (emits->notes, i));
+
+  if (emits->follow_ups->len > MAX_SIGNALS_PER_KIND)
+    _poise_store_emit_changed (self, NULL);
+  else
+    for (guint i = 0; i < emits->follow_ups->len; i++)
+      _poise_store_emit_changed (self, g_ptr_array_index (emits->follow_ups, i));
 }
 
 void
@@ -324,7 +335,8 @@ read_outbox_row (PoiseStore  *self,
                  GPtrArray  **sent,
                  GError     **error)
 {
-  static const PoiseJsonLimits limits = { RECORD_MAX_BYTES, POISE_JSON_MAX_DEPTH };
+  /* Up to 8 records (see poise_store_take_outbox()). */
+  static const PoiseJsonLimits limits = { 8 * RECORD_MAX_BYTES, POISE_JSON_MAX_DEPTH };
   g_autoptr(GBytes) text = NULL;
   sqlite3_stmt *stmt;
   int rc;
@@ -833,6 +845,70 @@ change_free (Change *change)
   g_free (change);
 }
 
+static gboolean
+is_type (JsonNode *node,
+         GType     type)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == type;
+}
+
+/* One change of the feed, or NULL with @error naming it by its position. */
+static Change *
+parse_change (JsonNode  *node,
+              guint      position,
+              GError   **error)
+{
+  g_autoptr(GError) record_error = NULL;
+  JsonNode *kind = NULL, *id = NULL, *rev = NULL, *deleted = NULL, *record = NULL;
+  const char *problem = "kind, id, rev, deleted, record";
+  Change *change;
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *object = json_node_get_object (node);
+
+      kind = json_object_get_member (object, "kind");
+      id = json_object_get_member (object, "id");
+      rev = json_object_get_member (object, "rev");
+      deleted = json_object_get_member (object, "deleted");
+      record = json_object_get_member (object, "record");
+    }
+
+  if (!is_type (kind, G_TYPE_STRING) ||
+      (!g_str_equal (json_node_get_string (kind), POISE_KIND_NOTE) &&
+       !g_str_equal (json_node_get_string (kind), POISE_KIND_FOLLOW_UP)) ||
+      !is_type (id, G_TYPE_STRING) || !g_uuid_string_is_valid (json_node_get_string (id)) ||
+      !is_type (rev, G_TYPE_INT64) || json_node_get_int (rev) < 1 ||
+      !is_type (deleted, G_TYPE_BOOLEAN) ||
+      (!json_node_get_boolean (deleted) && (record == NULL || !JSON_NODE_HOLDS_OBJECT (record))))
+    goto invalid;
+
+  change = g_new0 (Change, 1);
+  change->kind = json_node_get_string (kind);
+  change->id = json_node_get_string (id);
+  change->remote.rev = json_node_get_int (rev);
+  change->remote.deleted = json_node_get_boolean (deleted);
+  if (change->remote.deleted)
+    return change;
+
+  change->remote.object = record_from_json (change->kind, record, &record_error);
+  if (change->remote.object != NULL && g_str_equal (record_uuid (change->remote.object), change->id))
+    {
+      /* The feed's rev is the one that counts. */
+      g_object_set (change->remote.object, "rev", change->remote.rev, NULL);
+      return change;
+    }
+  change_free (change);
+  problem = record_error != NULL ? record_error->message : "uuid";
+
+invalid:
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+               /* Translators: %u is the change's position in the list, %s what
+                * is wrong with it */
+               _("The server sent an invalid change (number %u: %s)."), position, problem);
+  return NULL;
+}
+
 /* Checks a whole page before anything is written. */
 static GPtrArray *
 parse_changes (JsonArray  *changes,
@@ -842,66 +918,12 @@ parse_changes (JsonArray  *changes,
 
   for (guint i = 0; i < json_array_get_length (changes); i++)
     {
-      JsonNode *node = json_array_get_element (changes, i);
-      g_autoptr(GError) local_error = NULL;
-      JsonObject *object;
-      JsonNode *kind, *id, *rev, *deleted, *record;
-      Change *change;
+      Change *change = parse_change (json_array_get_element (changes, i), i + 1, error);
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        goto invalid;
-      object = json_node_get_object (node);
-      kind = json_object_get_member (object, "kind");
-      id = json_object_get_member (object, "id");
-      rev = json_object_get_member (object, "rev");
-      deleted = json_object_get_member (object, "deleted");
-      record = json_object_get_member (object, "record");
-
-      if (kind == NULL || !JSON_NODE_HOLDS_VALUE (kind) ||
-          json_node_get_value_type (kind) != G_TYPE_STRING ||
-          (!g_str_equal (json_node_get_string (kind), POISE_KIND_NOTE) &&
-           !g_str_equal (json_node_get_string (kind), POISE_KIND_FOLLOW_UP)) ||
-          id == NULL || !JSON_NODE_HOLDS_VALUE (id) || json_node_get_value_type (id) != G_TYPE_STRING ||
-          !g_uuid_string_is_valid (json_node_get_string (id)) ||
-          rev == NULL || !JSON_NODE_HOLDS_VALUE (rev) || json_node_get_value_type (rev) != G_TYPE_INT64 ||
-          json_node_get_int (rev) < 1 ||
-          deleted == NULL || !JSON_NODE_HOLDS_VALUE (deleted) ||
-          json_node_get_value_type (deleted) != G_TYPE_BOOLEAN)
-        goto invalid;
-
-      change = g_new0 (Change, 1);
+      if (change == NULL)
+        return NULL;
       g_ptr_array_add (parsed, change);
-      change->kind = json_node_get_string (kind);
-      change->id = json_node_get_string (id);
-      change->remote.rev = json_node_get_int (rev);
-      change->remote.deleted = json_node_get_boolean (deleted);
-      if (change->remote.deleted)
-        continue;
-
-      if (record == NULL || !JSON_NODE_HOLDS_OBJECT (record))
-        goto invalid;
-      change->remote.object = record_from_json (change->kind, record, &local_error);
-      if (change->remote.object == NULL ||
-          !g_str_equal (record_uuid (change->remote.object), change->id))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       /* Translators: %u is the change's position in the list,
-                        * the last %s what is wrong with its record */
-                       _("The server sent an invalid change (number %u: %s)."), i + 1,
-                       local_error != NULL ? local_error->message : "uuid");
-          return NULL;
-        }
-      /* The feed's rev is the one that counts. */
-      g_object_set (change->remote.object, "rev", change->remote.rev, NULL);
-      continue;
-
-    invalid:
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("The server sent an invalid change (number %u: %s)."), i + 1,
-                   "kind, id, rev, deleted, record");
-      return NULL;
     }
-
   return g_steal_pointer (&parsed);
 }
 

@@ -704,10 +704,12 @@ poise_store_class_init (PoiseStoreClass *klass)
   /**
    * PoiseStore::changed:
    * @self: the store
-   * @uuid: the follow-up that was inserted, updated, deleted or restored
+   * @uuid: (nullable): the follow-up that was inserted, updated, deleted
+   *   or restored; %NULL if the owner changed or a sync page changed more
+   *   than 50 at once
    *
-   * Emitted after the change was committed.  Lists taken before it are
-   * snapshots: take a new one.
+   * Emitted after the change was committed, for local writes and for what
+   * the sync applies.  Lists taken before it are snapshots: take a new one.
    */
   signals[CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -717,8 +719,9 @@ poise_store_class_init (PoiseStoreClass *klass)
   /**
    * PoiseStore::note-changed:
    * @self: the store
-   * @uuid: the note that was saved, deleted or restored, locally or from
-   *   the team's server
+   * @uuid: (nullable): the note that was saved, deleted or restored,
+   *   locally or from the team's server; %NULL if a sync page changed more
+   *   than 50 at once
    *
    * Emitted after the change was committed.
    */

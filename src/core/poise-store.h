@@ -137,9 +137,10 @@ gboolean    poise_store_set_state               (PoiseStore          *self,
                                                  GError             **error);
 
 /* signal "changed" (PoiseStore *self, const char *uuid): after the COMMIT of
- * any follow-up write, local or from the team's server (uuid NULL: the
- * owner changed, re-read everything).
+ * any follow-up write, local or from the team's server.  uuid is NULL when
+ * the owner changed or a sync page changed more than 50 at once: re-read
+ * everything.
  * signal "note-changed" (PoiseStore *self, const char *uuid): the same for
- * notes. */
+ * notes (NULL: more than 50 at once). */
 
 G_END_DECLS

@@ -457,6 +457,41 @@ test_keep_deletions (Fixture       *fixture,
 }
 
 static void
+count_signal_cb (PoiseStore *store,
+                 const char *uuid,
+                 guint      *counts)
+{
+  counts[uuid == NULL ? 1 : 0]++;
+}
+
+static void
+test_signals_coalesce (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(JsonArray) few = json_array_new ();
+  g_autoptr(JsonArray) many = json_array_new ();
+  g_autoptr(GError) error = NULL;
+  guint counts[2] = { 0, 0 };
+
+  g_signal_connect (fixture->store, "note-changed", G_CALLBACK (count_signal_cb), counts);
+  for (guint i = 0; i < 60; i++)
+    {
+      g_autoptr(PoiseNote) note = poise_note_new ();
+
+      add_change (i < 3 ? few : many, "note", poise_note_get_uuid (note), 1, server_note (note, 1, NULL));
+    }
+
+  /* A few: one signal each.  A first sync's page: one for all. */
+  g_assert_true (poise_store_apply_changes (fixture->store, few, 3, POISE_DELETIONS_ASK, NULL, NULL, &error));
+  g_assert_cmpuint (counts[0], ==, 3);
+  g_assert_cmpuint (counts[1], ==, 0);
+  g_assert_true (poise_store_apply_changes (fixture->store, many, 60, POISE_DELETIONS_ASK, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (counts[0], ==, 3);
+  g_assert_cmpuint (counts[1], ==, 1);
+}
+
+static void
 test_new_epoch (Fixture       *fixture,
                 gconstpointer  data)
 {
@@ -504,6 +539,7 @@ main (int   argc,
   ADD ("/store-sync/edit-beats-delete", test_edit_beats_delete);
   ADD ("/store-sync/mass-deletion-guard", test_mass_deletion_guard);
   ADD ("/store-sync/keep-deletions", test_keep_deletions);
+  ADD ("/store-sync/signals-coalesce", test_signals_coalesce);
   ADD ("/store-sync/new-epoch", test_new_epoch);
 
 #undef ADD

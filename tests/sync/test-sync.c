@@ -247,6 +247,30 @@ server_count (TestServer *server,
 /* Tests */
 
 static void
+test_disabled (void)
+{
+  Agent *ana = agent_new ("ana");
+  g_autoptr(PoiseNote) note = add_note (ana, "local only");
+
+  /* No server: nothing happens, however often asked. */
+  poise_sync_client_sync_now (ana->client);
+  spin (500);
+  g_assert_cmpint (poise_sync_client_get_state (ana->client), ==, POISE_SYNC_STATE_DISABLED);
+  g_assert_cmpuint (ana->synced, ==, 0);
+  g_assert_cmpuint (poise_sync_client_get_pending (ana->client), ==, 1);
+  g_assert_null (poise_sync_client_get_user_name (ana->client));
+  g_assert_false (poise_sync_client_get_live (ana->client));
+
+  /* "" disables as NULL does. */
+  poise_sync_client_set_server (ana->client, "", "token");
+  spin (500);
+  g_assert_cmpint (poise_sync_client_get_state (ana->client), ==, POISE_SYNC_STATE_DISABLED);
+  g_assert_cmpuint (ana->synced, ==, 0);
+
+  agent_free (ana);
+}
+
+static void
 test_two_agents_merge (void)
 {
   TestServer *server = test_server_start (NULL);
@@ -1007,6 +1031,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/sync/disabled", test_disabled);
   g_test_add_func ("/sync/two-agents-merge", test_two_agents_merge);
   g_test_add_func ("/sync/offline-500", test_offline_500);
   g_test_add_func ("/sync/lost-response", test_lost_response);
