@@ -14,6 +14,7 @@
 
 #include "poise-changes-dialog.h"
 #include "poise-library-diff.h"
+#include "poise-library-editor.h"
 #include "poise-library-hooks.h"
 
 static void
@@ -28,14 +29,81 @@ on_updated_cb (PoiseApplication *app,
   poise_application_set_library (app, new_library);
 }
 
+/* The library editor: supervisors only */
+
+static PoiseSyncClient *
+get_sync_client (PoiseApplication *app)
+{
+  PoiseLibraryUpdater *updater = poise_application_get_library_updater (app);
+
+  return updater != NULL ? poise_library_updater_get_sync_client (updater) : NULL;
+}
+
+static void
+update_edit_action (PoiseApplication *app)
+{
+  PoiseSyncClient *client = get_sync_client (app);
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (app), "edit-library");
+
+  /* The server checks the role on publish too; this only keeps the
+   * editor out of agents' menus. */
+  if (action != NULL)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
+                                 client != NULL &&
+                                 poise_sync_client_get_url (client) != NULL &&
+                                 g_strcmp0 (poise_sync_client_get_user_role (client), "supervisor") == 0);
+}
+
+static void
+on_editor_destroyed_cb (PoiseApplication *app)
+{
+  g_object_set_data (G_OBJECT (app), "poise-library-editor", NULL);
+}
+
+static void
+edit_library_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  PoiseApplication *app = user_data;
+  PoiseSyncClient *client = get_sync_client (app);
+  PoiseLibraryEditor *editor = g_object_get_data (G_OBJECT (app), "poise-library-editor");
+  g_autoptr(PoiseLibraryClient) library_client = NULL;
+  g_autofree char *draft = NULL;
+
+  if (editor == NULL)
+    {
+      if (client != NULL && poise_sync_client_get_url (client) != NULL)
+        library_client = poise_library_client_new (poise_sync_client_get_url (client),
+                                                   poise_sync_client_get_token (client));
+      draft = g_build_filename (g_get_user_data_dir (), "poise", "library-draft.json", NULL);
+      editor = poise_library_editor_new (library_client, draft);
+      gtk_window_set_application (GTK_WINDOW (editor), GTK_APPLICATION (app));
+      /* One editor at a time; forgotten when it closes. */
+      g_object_set_data (G_OBJECT (app), "poise-library-editor", editor);
+      g_signal_connect_object (editor, "destroy", G_CALLBACK (on_editor_destroyed_cb), app,
+                               G_CONNECT_SWAPPED);
+    }
+  gtk_window_present (GTK_WINDOW (editor));
+}
+
 PoiseLibraryUpdater *
 poise_library_hooks_start (PoiseApplication *app)
 {
+  static const GActionEntry actions[] = {
+    { "edit-library", edit_library_action },
+  };
+  static const char *accels[] = { "<Control><Shift>l", NULL };
   g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "poise", "library", NULL);
   PoiseLibraryUpdater *updater = poise_library_updater_new (dir);
 
   g_signal_connect_object (updater, "updated", G_CALLBACK (on_updated_cb), app,
                            G_CONNECT_SWAPPED);
+  g_action_map_add_action_entries (G_ACTION_MAP (app), actions, G_N_ELEMENTS (actions), app);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.edit-library", accels);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (app),
+                                                                            "edit-library")),
+                               FALSE);
   return updater;
 }
 
@@ -45,8 +113,13 @@ poise_library_hooks_follow_sync (PoiseApplication *app,
 {
   PoiseLibraryUpdater *updater = poise_application_get_library_updater (app);
 
-  if (updater != NULL)
-    poise_library_updater_set_sync_client (updater, client);
+  if (updater == NULL)
+    return;
+  poise_library_updater_set_sync_client (updater, client);
+  if (client != NULL)
+    g_signal_connect_object (client, "notify::user-role", G_CALLBACK (update_edit_action), app,
+                             G_CONNECT_SWAPPED);
+  update_edit_action (app);
 }
 
 /* The toast */

@@ -329,3 +329,15 @@ poise_library_updater_check_now (PoiseLibraryUpdater *self)
   g_return_if_fail (POISE_IS_LIBRARY_UPDATER (self));
   fetch (self);
 }
+
+/**
+ * poise_library_updater_get_sync_client:
+ *
+ * Returns: (transfer none) (nullable): the sync client followed
+ */
+PoiseSyncClient *
+poise_library_updater_get_sync_client (PoiseLibraryUpdater *self)
+{
+  g_return_val_if_fail (POISE_IS_LIBRARY_UPDATER (self), NULL);
+  return self->client;
+}

@@ -29,6 +29,7 @@ const char          *poise_library_updater_get_error_message (PoiseLibraryUpdate
  * on each live "library" message. NULL stops following. */
 void                 poise_library_updater_set_sync_client (PoiseLibraryUpdater *self,
                                                             PoiseSyncClient     *client);
+PoiseSyncClient     *poise_library_updater_get_sync_client (PoiseLibraryUpdater *self);
 /* Asks the server now (does nothing without a server). */
 void                 poise_library_updater_check_now    (PoiseLibraryUpdater *self);
 

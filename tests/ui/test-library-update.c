@@ -16,6 +16,7 @@
 #include "poise-conversation-view.h"
 #include "poise-library-cache.h"
 #include "poise-library-diff.h"
+#include "poise-library-editor.h"
 #include "poise-library-hooks.h"
 #include "poise-window.h"
 #include "server-fixture.h"
@@ -782,6 +783,213 @@ test_offline_agent_gets_it_on_reconnect (void)
   team_free (team);
 }
 
+/* The library editor */
+
+typedef struct {
+  PoiseLibraryEditor *editor;
+  guint               replies;
+} ReplyWait;
+
+static gboolean
+has_replies (gpointer data)
+{
+  ReplyWait *wait = data;
+
+  return poise_library_editor_get_replies (wait->editor) >= wait->replies;
+}
+
+/* Waits for @n more answers from the server. */
+static void
+wait_replies (PoiseLibraryEditor *editor,
+              guint               n)
+{
+  ReplyWait wait = { editor, poise_library_editor_get_replies (editor) + n };
+
+  g_assert_true (wait_until (has_replies, &wait, WAIT_MS));
+}
+
+static PoiseLibraryEditor *
+open_editor (Team       *team,
+             const char *token,
+             const char *draft)
+{
+  g_autoptr(PoiseLibraryClient) client = poise_library_client_new (team->url, token);
+  PoiseLibraryEditor *editor = poise_library_editor_new (client, draft);
+  ReplyWait wait = { editor, 1 };
+
+  gtk_window_present (GTK_WINDOW (editor));
+  /* The history, and the library unless a draft came back. */
+  g_assert_true (wait_until (has_replies, &wait, WAIT_MS));
+  iterate_for (200);
+  return editor;
+}
+
+static GtkWidget *
+find_entry_row (GtkWidget  *root,
+                const char *title)
+{
+  g_autoptr(GPtrArray) rows = find_all (root, ADW_TYPE_ENTRY_ROW);
+
+  for (guint i = 0; i < rows->len; i++)
+    if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (rows, i)), title) == 0)
+      return g_ptr_array_index (rows, i);
+  g_error ("No entry row %s", title);
+  return NULL;
+}
+
+static GtkTextView *
+find_text_view (GtkWidget  *root,
+                const char *label_text)
+{
+  g_autoptr(GPtrArray) labels = find_all (root, GTK_TYPE_LABEL);
+
+  for (guint i = 0; i < labels->len; i++)
+    if (g_strcmp0 (gtk_label_get_text (g_ptr_array_index (labels, i)), label_text) == 0 &&
+        GTK_IS_TEXT_VIEW (gtk_label_get_mnemonic_widget (g_ptr_array_index (labels, i))))
+      return GTK_TEXT_VIEW (gtk_label_get_mnemonic_widget (g_ptr_array_index (labels, i)));
+  g_error ("No text view labelled %s", label_text);
+  return NULL;
+}
+
+static const PoiseProblem *
+find_problem (PoiseLibraryEditor *editor,
+              const char         *path)
+{
+  GPtrArray *problems = poise_library_editor_get_problems (editor);
+
+  for (guint i = 0; problems != NULL && i < problems->len; i++)
+    if (g_strcmp0 (((PoiseProblem *) g_ptr_array_index (problems, i))->path, path) == 0)
+      return g_ptr_array_index (problems, i);
+  return NULL;
+}
+
+static void
+test_editor_edit_validate_publish (void)
+{
+  Team *team = team_start_with_library ();
+  g_autofree char *draft = g_build_filename (data_dir, "library-draft.json", NULL);
+  g_autofree char *agent_draft = g_build_filename (data_dir, "agent-draft.json", NULL);
+  PoiseLibraryEditor *editor;
+  PoiseLibraryEditor *agent_editor;
+  GtkTextView *script;
+  g_autofree char *old_script = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *url = NULL;
+  GtkTextIter start, end;
+  const PoiseProblem *problem;
+
+  if (team == NULL)
+    return;
+  g_unlink (draft);
+  g_unlink (agent_draft);
+
+  /* Opens on the server's current library (version 1). */
+  editor = open_editor (team, team->supervisor, draft);
+  if (poise_library_editor_get_base_version (editor) == 0)
+    wait_replies (editor, 1);
+  g_assert_cmpint (poise_library_editor_get_base_version (editor), ==, 1);
+  g_assert_cmpuint (count_rows (find_scenario_list (GTK_WIDGET (editor))), ==, 14);
+
+  /* A title typed in the form lands in the working copy and the list. */
+  poise_library_editor_select_scenario (editor, 0);
+  iterate_for (100);
+  gtk_editable_set_text (GTK_EDITABLE (find_entry_row (GTK_WIDGET (editor), "Title (English)")),
+                         "Parcel is late");
+  poise_library_editor_validate (editor);
+  json = poise_library_editor_dup_json (editor);
+  g_assert_nonnull (strstr (json, "\"Parcel is late\""));
+  g_assert_nonnull (find_label (GTK_WIDGET (gtk_list_box_get_row_at_index (find_scenario_list (GTK_WIDGET (editor)), 0)),
+                                "Parcel is late", NULL));
+  g_assert_null (find_problem (editor, "scenarios[0].title.en"));
+
+  /* An empty script: a problem with its JSON path, listed; activating it
+   * goes back to the field. */
+  script = find_text_view (GTK_WIDGET (editor), "Script (English)");
+  gtk_text_buffer_get_bounds (gtk_text_view_get_buffer (script), &start, &end);
+  old_script = gtk_text_buffer_get_text (gtk_text_view_get_buffer (script), &start, &end, FALSE);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (script), "", -1);
+  poise_library_editor_validate (editor);
+  problem = find_problem (editor, "scenarios[0].script.en");
+  g_assert_nonnull (problem);
+  g_assert_cmpint (problem->severity, ==, POISE_PROBLEM_ERROR);
+  {
+    g_autoptr(GPtrArray) rows = find_all (GTK_WIDGET (editor), ADW_TYPE_ACTION_ROW);
+    GtkWidget *problem_row = NULL;
+
+    for (guint i = 0; i < rows->len; i++)
+      if (g_strcmp0 (adw_action_row_get_subtitle (g_ptr_array_index (rows, i)),
+                     "scenarios[0].script.en") == 0)
+        problem_row = g_ptr_array_index (rows, i);
+    g_assert_nonnull (problem_row);
+    g_signal_emit_by_name (gtk_widget_get_parent (problem_row), "row-activated", problem_row);
+    iterate_for (100);
+    g_assert_true (gtk_window_get_focus (GTK_WINDOW (editor)) == GTK_WIDGET (script));
+  }
+
+  /* Closed with the change unpublished: the draft brings it back. */
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (script), old_script, -1);
+  poise_library_editor_validate (editor);
+  g_assert_null (find_problem (editor, "scenarios[0].script.en"));
+  gtk_window_destroy (GTK_WINDOW (editor));
+  iterate_for (100);
+  g_assert_true (g_file_test (draft, G_FILE_TEST_EXISTS));
+  editor = open_editor (team, team->supervisor, draft);
+  g_free (json);
+  json = poise_library_editor_dup_json (editor);
+  g_assert_nonnull (strstr (json, "\"Parcel is late\""));
+  g_assert_cmpstr (poise_library_editor_get_status (editor), ==,
+                   "Your draft is back, based on version 1.");
+
+  /* An agent cannot publish: the editor says so. */
+  agent_editor = open_editor (team, team->agent, agent_draft);
+  if (poise_library_editor_get_base_version (agent_editor) == 0)
+    wait_replies (agent_editor, 1);
+  poise_library_editor_publish (agent_editor, "Agents may not", FALSE);
+  wait_replies (agent_editor, 1);
+  g_assert_nonnull (strstr (poise_library_editor_get_status (agent_editor), "Only supervisors"));
+  gtk_window_destroy (GTK_WINDOW (agent_editor));
+
+  /* The supervisor publishes: version 2, the draft is gone. */
+  poise_library_editor_publish (editor, "Friendlier title", FALSE);
+  wait_replies (editor, 1);
+  g_assert_cmpstr (poise_library_editor_get_status (editor), ==,
+                   "Published as version 2. Agents get it now.");
+  g_assert_cmpint (poise_library_editor_get_base_version (editor), ==, 2);
+  g_assert_false (g_file_test (draft, G_FILE_TEST_EXISTS));
+
+  /* The history lists both versions, newest first. */
+  wait_replies (editor, 1);
+  g_assert_cmpuint (poise_library_editor_get_n_versions (editor), ==, 2);
+
+  /* Rolling back publishes version 1's scripts as version 3. */
+  poise_library_editor_rollback (editor, 1);
+  wait_replies (editor, 1);
+  g_assert_cmpstr (poise_library_editor_get_status (editor), ==,
+                   "Published as version 3. Agents get it now.");
+  wait_replies (editor, 2);
+  g_assert_cmpuint (poise_library_editor_get_n_versions (editor), ==, 3);
+  url = test_url (team->server, "/library");
+  {
+    g_autoptr(TestReply) reply = test_request (team->session, "GET", url, team->agent, NULL, NULL);
+
+    g_assert_cmpstr (soup_message_headers_get_one (reply->headers, "ETag"), ==, "\"3\"");
+    g_assert_null (strstr (reply->body, "Parcel is late"));
+  }
+
+  /* Someone else publishes meanwhile: 409, explained, nothing lost. */
+  g_assert_cmpint (team_publish (team, 3, "Elsewhere", json), ==, 4);
+  g_assert_cmpint (poise_library_editor_get_base_version (editor), ==, 3);
+  poise_library_editor_publish (editor, "Mine", FALSE);
+  wait_replies (editor, 1);
+  g_assert_nonnull (strstr (poise_library_editor_get_status (editor), "Someone published new scripts"));
+
+  gtk_window_destroy (GTK_WINDOW (editor));
+  iterate_for (100);
+  g_unlink (draft);
+  g_unlink (agent_draft);
+  team_free (team);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -810,6 +1018,7 @@ main (int   argc,
   g_test_add_func ("/library-update/two-agents-receive-publish", test_two_agents_receive_publish);
   g_test_add_func ("/library-update/offline-agent-gets-it-on-reconnect",
                    test_offline_agent_gets_it_on_reconnect);
+  g_test_add_func ("/library-editor/edit-validate-publish", test_editor_edit_validate_publish);
 
   result = g_test_run ();
 
