@@ -13,6 +13,7 @@
 
 #include "poise-application.h"
 #include "poise-autostart.h"
+#include "poise-credentials.h"
 #include "poise-library-hooks.h"
 #include "poise-preferences-window.h"
 #include "poise-window.h"
@@ -52,6 +53,10 @@ struct _PoiseApplication
   GCancellable      *cancellable;
   GDBusConnection   *system_bus;
   guint              sleep_subscription;
+
+  /* Team sync: the client, and the lookup of its token under way. */
+  PoiseSyncClient   *sync_client;
+  GCancellable      *token_lookup;
 
   /* Running with the window closed: whether we hold the application, and
    * whether --background asked to skip the first window. */
@@ -463,6 +468,147 @@ ensure_window (PoiseApplication *self)
   return POISE_WINDOW (window);
 }
 
+/* Team sync */
+
+static void
+update_sync_actions (PoiseApplication *self)
+{
+  g_autofree char *url = g_settings_get_string (self->settings, "server-url");
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "sync-now");
+
+  if (action != NULL)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
+                                 self->sync_client != NULL && *url != '\0');
+}
+
+typedef struct {
+  PoiseApplication *self;
+  char             *url;
+} TokenLookup;
+
+static void
+sync_token_looked_up_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  TokenLookup *lookup = user_data;
+  g_autoptr(PoiseApplication) self = lookup->self;
+  g_autofree char *url = lookup->url;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token = NULL;
+
+  g_free (lookup);
+
+  token = poise_credentials_lookup_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->token_lookup);
+
+  if (error != NULL)
+    g_warning ("Could not read the team server's token from the keyring: %s", error->message);
+
+  /* Without a token the server refuses, and the indicator says so: better
+   * than a silent "not connected" when the agent did set a server. */
+  if (self->sync_client != NULL)
+    poise_sync_client_set_server (self->sync_client, url, token != NULL ? token : "");
+}
+
+/* (Re)reads the server from GSettings and its token from the keyring. */
+static void
+configure_sync (PoiseApplication *self)
+{
+  g_autofree char *url = NULL;
+  TokenLookup *lookup;
+
+  if (self->sync_client == NULL)
+    return;
+
+  if (self->token_lookup != NULL)
+    g_cancellable_cancel (self->token_lookup);
+  g_clear_object (&self->token_lookup);
+
+  url = g_settings_get_string (self->settings, "server-url");
+  g_strstrip (url);
+  update_sync_actions (self);
+
+  if (*url == '\0')
+    {
+      poise_sync_client_set_server (self->sync_client, NULL, NULL);
+      return;
+    }
+
+  self->token_lookup = g_cancellable_new ();
+  lookup = g_new0 (TokenLookup, 1);
+  lookup->self = g_object_ref (self);
+  lookup->url = g_strdup (url);
+  poise_credentials_lookup_async (url, self->token_lookup, sync_token_looked_up_cb, lookup);
+}
+
+static void
+on_server_url_changed_cb (PoiseApplication *self,
+                          const char       *key,
+                          GSettings        *settings)
+{
+  configure_sync (self);
+}
+
+static void
+on_deletions_response_cb (AdwMessageDialog *dialog,
+                          const char       *response,
+                          PoiseApplication *self)
+{
+  if (self->sync_client != NULL)
+    poise_sync_client_resolve_deletions (self->sync_client, g_strcmp0 (response, "apply") == 0);
+}
+
+/* The server would remove many records at once: a reset or restored
+ * server looks just like that, so the agent decides, and keeping is the
+ * safe default. */
+static void
+on_deletions_pending_cb (PoiseApplication *self,
+                         guint             n_deletions,
+                         guint             n_local,
+                         PoiseSyncClient  *client)
+{
+  PoiseWindow *window = ensure_window (self);
+  AdwMessageDialog *dialog;
+  g_autofree char *body = NULL;
+
+  body = g_strdup_printf (ngettext ("The server removed %u of your %u record. If a colleague cleaned up, apply the change. If the server was reset or restored by mistake, keep yours: they are sent to the server again.",
+                                    "The server removed %u of your %u records. If a colleague cleaned up, apply the change. If the server was reset or restored by mistake, keep yours: they are sent to the server again.",
+                                    n_local),
+                          n_deletions, n_local);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (window),
+                                                       _("Remove What the Server Removed?"),
+                                                       body));
+  adw_message_dialog_add_responses (dialog,
+                                    "keep", _("_Keep Mine"),
+                                    "apply", _("_Apply"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "apply", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "keep");
+  adw_message_dialog_set_close_response (dialog, "keep");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_deletions_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+start_sync (PoiseApplication *self)
+{
+  if (self->store == NULL)
+    return;
+
+  self->sync_client = poise_sync_client_new (self->store);
+  g_signal_connect_object (self->sync_client, "deletions-pending",
+                           G_CALLBACK (on_deletions_pending_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->settings, "changed::server-url",
+                           G_CALLBACK (on_server_url_changed_cb), self, G_CONNECT_SWAPPED);
+  /* The team's scripts follow the same server. */
+  poise_library_hooks_follow_sync (self, self->sync_client);
+  configure_sync (self);
+}
+
 /* Reminder callbacks */
 
 static void
@@ -729,8 +875,30 @@ poise_application_preferences_action (GSimpleAction *action,
   PoisePreferencesWindow *preferences;
 
   preferences = poise_preferences_window_new (self->settings);
+  /* For app.reconnect, which it activates on a new token. */
+  gtk_window_set_application (GTK_WINDOW (preferences), GTK_APPLICATION (self));
   gtk_window_set_transient_for (GTK_WINDOW (preferences), window);
   gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
+poise_application_sync_now_action (GSimpleAction *action,
+                                   GVariant      *parameter,
+                                   gpointer       user_data)
+{
+  PoiseApplication *self = user_data;
+
+  if (self->sync_client != NULL)
+    poise_sync_client_sync_now (self->sync_client);
+}
+
+/* The preferences saved a new token for the same server. */
+static void
+poise_application_reconnect_action (GSimpleAction *action,
+                                    GVariant      *parameter,
+                                    gpointer       user_data)
+{
+  configure_sync (POISE_APPLICATION (user_data));
 }
 
 static const GActionEntry app_actions[] = {
@@ -740,6 +908,8 @@ static const GActionEntry app_actions[] = {
   { "follow-up-done", poise_application_follow_up_done_action, "s" },
   { "follow-up-snooze", poise_application_follow_up_snooze_action, "s" },
   { "follow-up-open", poise_application_follow_up_open_action, "s" },
+  { "sync-now", poise_application_sync_now_action },
+  { "reconnect", poise_application_reconnect_action },
 };
 
 static int
@@ -794,6 +964,7 @@ poise_application_startup (GApplication *app)
   PoiseApplication *self = POISE_APPLICATION (app);
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
+  static const char *sync_now_accels[] = { "F5", NULL };
   AdwStyleManager *style_manager;
 
   G_APPLICATION_CLASS (poise_application_parent_class)->startup (app);
@@ -803,6 +974,7 @@ poise_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
                                          preferences_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.sync-now", sync_now_accels);
 
   style_manager = adw_style_manager_get_default ();
   g_settings_bind_with_mapping (self->settings, "color-scheme",
@@ -826,6 +998,7 @@ poise_application_startup (GApplication *app)
                            G_CONNECT_SWAPPED);
 
   start_reminders (self);
+  start_sync (self);
 
   /* GSettings only reports changes of keys read since connecting: both are
    * read right after (update_background, and here). */
@@ -846,6 +1019,12 @@ poise_application_shutdown (GApplication *app)
 
   poise_application_save_conversation (self);
   stop_reminders (self);
+  if (self->token_lookup != NULL)
+    g_cancellable_cancel (self->token_lookup);
+  g_clear_object (&self->token_lookup);
+  poise_library_hooks_follow_sync (self, NULL);
+  /* Stops its timers and socket with the last reference. */
+  g_clear_object (&self->sync_client);
 
   if (self->holding)
     g_application_release (app);
@@ -898,6 +1077,8 @@ poise_application_finalize (GObject *object)
   g_clear_error (&self->library_error);
   g_clear_object (&self->library_updater);
   g_clear_object (&self->conversation);
+  g_clear_object (&self->sync_client);
+  g_clear_object (&self->token_lookup);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->store);
   g_clear_pointer (&self->store_error, g_free);
@@ -1109,4 +1290,18 @@ poise_application_get_library_updater (PoiseApplication *self)
   g_return_val_if_fail (POISE_IS_APPLICATION (self), NULL);
 
   return self->library_updater;
+}
+
+/**
+ * poise_application_get_sync_client:
+ *
+ * Returns: (transfer none) (nullable): the team sync client; %NULL without
+ *   a store
+ */
+PoiseSyncClient *
+poise_application_get_sync_client (PoiseApplication *self)
+{
+  g_return_val_if_fail (POISE_IS_APPLICATION (self), NULL);
+
+  return self->sync_client;
 }

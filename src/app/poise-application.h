@@ -11,6 +11,7 @@
 #include "poise-library-updater.h"
 #include "poise-reminder-scheduler.h"
 #include "poise-store.h"
+#include "poise-sync-client.h"
 
 G_BEGIN_DECLS
 
@@ -34,6 +35,8 @@ gboolean           poise_application_get_running_in_background (PoiseApplication
 /* Writes the conversation now instead of after the short delay. */
 /* FALSE if it could not be written (logged). */
 gboolean           poise_application_save_conversation (PoiseApplication *self);
+/* Nullable, as the store. Disabled until a team server is set up. */
+PoiseSyncClient   *poise_application_get_sync_client  (PoiseApplication *self);
 
 /* Switches the scripts (notify::library); the conversation stays. */
 void               poise_application_set_library      (PoiseApplication *self,

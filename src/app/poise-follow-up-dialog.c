@@ -17,11 +17,15 @@ struct _PoiseFollowUpDialog
   AdwWindow      parent_instance;
 
   PoiseStore    *store;
+  PoiseSyncClient *sync_client;
+  GCancellable  *cancellable;
   PoiseFollowUp *follow_up;   /* the copy being edited */
   GDateTime     *due;         /* local */
   gboolean       syncing;
 
   /* Template widgets */
+  AdwComboRow          *assignee_row;
+  GtkStringList        *assignee_list;
   GtkCalendar          *calendar;
   GtkSwitch            *cancel_switch;
   AdwComboRow          *channel_row;
@@ -192,6 +196,10 @@ poise_follow_up_dialog_dispose (GObject *object)
 {
   PoiseFollowUpDialog *self = POISE_FOLLOW_UP_DIALOG (object);
 
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->sync_client);
   gtk_widget_dispose_template (GTK_WIDGET (self), POISE_TYPE_FOLLOW_UP_DIALOG);
   g_clear_object (&self->store);
   g_clear_object (&self->follow_up);
@@ -216,6 +224,8 @@ poise_follow_up_dialog_class_init (PoiseFollowUpDialogClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/poise-follow-up-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, PoiseFollowUpDialog, assignee_list);
+  gtk_widget_class_bind_template_child (widget_class, PoiseFollowUpDialog, assignee_row);
   gtk_widget_class_bind_template_child (widget_class, PoiseFollowUpDialog, calendar);
   gtk_widget_class_bind_template_child (widget_class, PoiseFollowUpDialog, cancel_switch);
   gtk_widget_class_bind_template_child (widget_class, PoiseFollowUpDialog, channel_row);
@@ -334,6 +344,13 @@ poise_follow_up_dialog_save (PoiseFollowUpDialog  *self,
     poise_follow_up_set_channel (self->follow_up, channel);
   poise_follow_up_set_cancel_on_reply (self->follow_up, gtk_switch_get_active (self->cancel_switch));
   poise_follow_up_set_due_at (self->follow_up, due_utc);
+  if (gtk_widget_get_sensitive (GTK_WIDGET (self->assignee_row)))
+    {
+      GtkStringObject *chosen = adw_combo_row_get_selected_item (self->assignee_row);
+
+      if (chosen != NULL)
+        poise_follow_up_set_assignee (self->follow_up, gtk_string_object_get_string (chosen));
+    }
 
   existing = poise_store_get_follow_up (self->store, poise_follow_up_get_uuid (self->follow_up), NULL);
   if (existing != NULL)
@@ -350,4 +367,85 @@ poise_follow_up_dialog_save (PoiseFollowUpDialog  *self,
 
   g_signal_emit (self, signals[SAVED], 0, self->follow_up);
   return TRUE;
+}
+
+/* Team */
+
+static void
+users_listed_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  PoiseFollowUpDialog *self;
+  g_auto(GStrv) users = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *current;
+  guint selected = 0;
+
+  users = poise_sync_client_list_users_finish (POISE_SYNC_CLIENT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = POISE_FOLLOW_UP_DIALOG (user_data);
+  if (users == NULL)
+    {
+      /* Translators: %s says why, e.g. "The server cannot be reached" */
+      g_autofree char *text = g_strdup_printf (_("Your colleagues could not be listed: %s"),
+                                               error->message);
+
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->assignee_row), text);
+      return;
+    }
+
+  /* Unassigned means the creator's: show that as the agent's own name. */
+  current = poise_follow_up_get_assignee (self->follow_up);
+  if (current == NULL || *current == '\0')
+    current = poise_sync_client_get_user_name (POISE_SYNC_CLIENT (source));
+
+  for (guint i = 0; users[i] != NULL; i++)
+    if (g_strcmp0 (users[i], current) == 0)
+      selected = i;
+  gtk_string_list_splice (self->assignee_list, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->assignee_list)),
+                          (const char * const *) users);
+  adw_combo_row_set_selected (self->assignee_row, selected);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->assignee_row), "");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->assignee_row), NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->assignee_row), TRUE);
+}
+
+/**
+ * poise_follow_up_dialog_set_sync_client:
+ * @client: (nullable): the team sync client
+ *
+ * With a team server, "Assigned To" lists the colleagues; without one it
+ * stays off and says why.
+ */
+void
+poise_follow_up_dialog_set_sync_client (PoiseFollowUpDialog *self,
+                                        PoiseSyncClient     *client)
+{
+  const char *current;
+
+  g_return_if_fail (POISE_IS_FOLLOW_UP_DIALOG (self));
+  g_return_if_fail (client == NULL || POISE_IS_SYNC_CLIENT (client));
+
+  g_set_object (&self->sync_client, client);
+
+  current = poise_follow_up_get_assignee (self->follow_up);
+  if (current != NULL && *current != '\0')
+    {
+      const char *only[] = { current, NULL };
+
+      gtk_string_list_splice (self->assignee_list, 0,
+                              g_list_model_get_n_items (G_LIST_MODEL (self->assignee_list)),
+                              only);
+    }
+
+  if (client == NULL || poise_sync_client_get_state (client) == POISE_SYNC_STATE_DISABLED)
+    return;
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->assignee_row), _("Loading your colleagues…"));
+  self->cancellable = g_cancellable_new ();
+  poise_sync_client_list_users_async (client, self->cancellable, users_listed_cb, self);
 }

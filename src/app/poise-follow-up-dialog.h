@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "poise-store.h"
+#include "poise-sync-client.h"
 
 G_BEGIN_DECLS
 
@@ -21,5 +22,8 @@ PoiseFollowUpDialog *poise_follow_up_dialog_new  (PoiseStore    *store,
 /* Saves as if Save were pressed; FALSE with @error if the store refused. */
 gboolean             poise_follow_up_dialog_save (PoiseFollowUpDialog *self,
                                                   GError             **error);
+/* "Assigned To" lists the colleagues known to @client (nullable: off). */
+void                 poise_follow_up_dialog_set_sync_client (PoiseFollowUpDialog *self,
+                                                             PoiseSyncClient     *client);
 
 G_END_DECLS

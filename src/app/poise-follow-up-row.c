@@ -109,6 +109,7 @@ build_more_menu (void)
 
   g_menu_append (menu, _("Customer _Replied"), "row.replied");
   g_menu_append (menu, _("_Edit…"), "row.edit");
+  g_menu_append (menu, _("_Hand Over…"), "row.hand-over");
   g_menu_append (menu, _("_Delete"), "row.delete");
 
   return G_MENU_MODEL (menu);
@@ -159,6 +160,7 @@ poise_follow_up_row_class_init (PoiseFollowUpRowClass *klass)
   gtk_widget_class_install_action (widget_class, "row.edit", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "row.delete", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "row.replied", NULL, forward_action);
+  gtk_widget_class_install_action (widget_class, "row.hand-over", NULL, forward_action);
   gtk_widget_class_install_action (widget_class, "row.snooze", "s", forward_action);
 
   snooze_menu = build_snooze_menu ();
@@ -293,4 +295,19 @@ poise_follow_up_row_show_follow_up (PoiseFollowUpRow *self,
                                     GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                     -1);
   }
+}
+
+/* Handing over needs colleagues, i.e. a team server: without one the
+ * menu item is off, and the menu button says why. */
+void
+poise_follow_up_row_set_can_hand_over (PoiseFollowUpRow *self,
+                                       gboolean          can_hand_over)
+{
+  g_return_if_fail (POISE_IS_FOLLOW_UP_ROW (self));
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.hand-over", can_hand_over);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->more_button),
+                               can_hand_over
+                                 ? _("More")
+                                 : _("More (to hand follow-ups over, connect to a team server in Preferences)"));
 }

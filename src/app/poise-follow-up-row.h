@@ -21,6 +21,9 @@ void              poise_follow_up_row_show_header    (PoiseFollowUpRow *self,
 void              poise_follow_up_row_show_follow_up (PoiseFollowUpRow *self,
                                                       PoiseFollowUp    *follow_up,
                                                       GDateTime        *now);
+/* Enables "Hand Over…" in the row's menu. */
+void              poise_follow_up_row_set_can_hand_over (PoiseFollowUpRow *self,
+                                                         gboolean          can_hand_over);
 
 /* "Today, 14:30", "Tomorrow, 09:00", "Fri 27 Nov, 09:00" in the UI language. */
 char             *poise_format_due_time              (GDateTime *due,

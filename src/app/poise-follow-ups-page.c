@@ -21,6 +21,8 @@ struct _PoiseFollowUpsPage
   GtkWidget       parent_instance;
 
   PoiseStore     *store;
+  PoiseSyncClient *sync_client;  /* nullable: for handing over */
+  GCancellable   *cancellable;   /* listing colleagues */
   GListStore     *model;        /* headings and follow-ups, as shown */
   char           *search_text;
   guint           n_due;
@@ -49,6 +51,15 @@ enum {
 static GParamSpec *properties[N_PROPS];
 
 static void refresh (PoiseFollowUpsPage *self);
+static void on_undo_update_cb (AdwToast *toast, PoiseFollowUp *previous);
+
+/* Colleagues come from the team server: no server, no hand-over. */
+static gboolean
+can_hand_over (PoiseFollowUpsPage *self)
+{
+  return self->sync_client != NULL &&
+         poise_sync_client_get_state (self->sync_client) != POISE_SYNC_STATE_DISABLED;
+}
 
 static const char *
 section_title (PoiseSection section)
@@ -316,6 +327,7 @@ bind_item_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item,
               gpointer                  user_data)
 {
+  PoiseFollowUpsPage *self = user_data;
   PoiseFollowUpRow *row = POISE_FOLLOW_UP_ROW (gtk_list_item_get_child (item));
   GObject *object = gtk_list_item_get_item (item);
 
@@ -330,6 +342,7 @@ bind_item_cb (GtkSignalListItemFactory *factory,
       g_autoptr(GDateTime) now = g_date_time_new_now_local ();
 
       poise_follow_up_row_show_follow_up (row, POISE_FOLLOW_UP (object), now);
+      poise_follow_up_row_set_can_hand_over (row, can_hand_over (self));
       gtk_list_item_set_activatable (item, TRUE);
       gtk_list_item_set_selectable (item, TRUE);
     }
@@ -563,6 +576,141 @@ delete_action (GtkWidget  *widget,
   add_undo_toast (self, _("Follow-up deleted"), deleted, G_CALLBACK (on_undo_restore_cb));
 }
 
+/* Hand-over */
+
+typedef struct {
+  PoiseFollowUpsPage *self;
+  char               *uuid;
+} HandOver;
+
+static void
+hand_over_free (HandOver *data)
+{
+  g_clear_object (&data->self);
+  g_free (data->uuid);
+  g_free (data);
+}
+
+static void
+hand_over_closure_free (gpointer  data,
+                        GClosure *closure)
+{
+  hand_over_free (data);
+}
+
+static void
+on_hand_over_response_cb (AdwMessageDialog *dialog,
+                          const char       *response,
+                          HandOver         *data)
+{
+  GtkDropDown *names = GTK_DROP_DOWN (adw_message_dialog_get_extra_child (dialog));
+  GtkStringObject *chosen = gtk_drop_down_get_selected_item (names);
+  g_autoptr(GError) error = NULL;
+
+  if (g_strcmp0 (response, "hand-over") != 0 || chosen == NULL)
+    return;
+
+  if (!poise_follow_ups_page_hand_over (data->self, data->uuid,
+                                        gtk_string_object_get_string (chosen), &error))
+    show_error (data->self, error);
+}
+
+static void
+users_listed_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  HandOver *data = user_data;
+  PoiseFollowUpsPage *self = data->self;
+  g_auto(GStrv) users = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GtkStringList) colleagues = gtk_string_list_new (NULL);
+  const char *me;
+  AdwMessageDialog *dialog;
+  GtkWidget *names;
+
+  users = poise_sync_client_list_users_finish (POISE_SYNC_CLIENT (source), result, &error);
+  if (users == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          /* Translators: %s says what went wrong, e.g. "The server cannot be reached" */
+          g_autofree char *title = g_strdup_printf (_("Your colleagues could not be listed: %s"),
+                                                    error->message);
+
+          add_toast (self, adw_toast_new (title));
+        }
+      hand_over_free (data);
+      return;
+    }
+
+  me = poise_sync_client_get_user_name (POISE_SYNC_CLIENT (source));
+  for (guint i = 0; users[i] != NULL; i++)
+    if (g_strcmp0 (users[i], me) != 0)
+      gtk_string_list_append (colleagues, users[i]);
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (colleagues)) == 0)
+    {
+      add_toast (self, adw_toast_new (_("No colleagues on the team server yet")));
+      hand_over_free (data);
+      return;
+    }
+
+  names = gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&colleagues)), NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (names),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Colleague"),
+                                  -1);
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                       _("Hand Over Follow-up"),
+                                                       _("Who takes it over? It leaves your list, and Poise reminds them when it is due.")));
+  adw_message_dialog_set_extra_child (dialog, names);
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "hand-over", _("_Hand Over"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "hand-over", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "hand-over");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_hand_over_response_cb),
+                         data, hand_over_closure_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+hand_over_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  PoiseFollowUpsPage *self = POISE_FOLLOW_UPS_PAGE (widget);
+  HandOver *data;
+
+  if (!can_hand_over (self))
+    {
+      add_toast (self, adw_toast_new (_("To hand follow-ups over, connect to a team server in Preferences")));
+      return;
+    }
+
+  data = g_new0 (HandOver, 1);
+  data->self = g_object_ref (self);
+  data->uuid = g_variant_dup_string (parameter, NULL);
+  poise_sync_client_list_users_async (self->sync_client, self->cancellable, users_listed_cb, data);
+}
+
+static void
+on_sync_state_changed_cb (PoiseFollowUpsPage *self,
+                          GParamSpec         *pspec,
+                          PoiseSyncClient    *client)
+{
+  gboolean can = can_hand_over (self);
+
+  /* Rows are bound again only when the answer changes, not per sync. */
+  if (can == (gboolean) GPOINTER_TO_INT (g_object_get_data (G_OBJECT (self), "poise-can-hand-over")))
+    return;
+
+  g_object_set_data (G_OBJECT (self), "poise-can-hand-over", GINT_TO_POINTER (can));
+  refresh (self);
+}
+
 /* Overrides */
 
 static void
@@ -601,6 +749,9 @@ poise_follow_ups_page_dispose (GObject *object)
   PoiseFollowUpsPage *self = POISE_FOLLOW_UPS_PAGE (object);
 
   g_clear_handle_id (&self->refresh_source, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->sync_client);
   gtk_widget_dispose_template (GTK_WIDGET (self), POISE_TYPE_FOLLOW_UPS_PAGE);
   g_clear_object (&self->store);
   g_clear_object (&self->model);
@@ -649,6 +800,7 @@ poise_follow_ups_page_class_init (PoiseFollowUpsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "followups.snooze", "(ss)", snooze_action);
   gtk_widget_class_install_action (widget_class, "followups.delete", "s", delete_action);
   gtk_widget_class_install_action (widget_class, "followups.replied", "s", replied_action);
+  gtk_widget_class_install_action (widget_class, "followups.hand-over", "s", hand_over_action);
 }
 
 static void
@@ -659,10 +811,11 @@ poise_follow_ups_page_init (PoiseFollowUpsPage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  self->cancellable = g_cancellable_new ();
   self->model = g_list_store_new (G_TYPE_OBJECT);
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
   g_signal_connect (factory, "setup", G_CALLBACK (setup_item_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_item_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_item_cb), self);
   gtk_list_view_set_factory (self->list_view, factory);
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self->list_view));
@@ -726,6 +879,8 @@ present_dialog (PoiseFollowUpsPage *self,
 {
   PoiseFollowUpDialog *dialog = poise_follow_up_dialog_new (self->store, follow_up);
 
+  poise_follow_up_dialog_set_sync_client (dialog, self->sync_client);
+
   gtk_window_set_transient_for (GTK_WINDOW (dialog),
                                 GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))));
   gtk_window_present (GTK_WINDOW (dialog));
@@ -770,4 +925,68 @@ poise_follow_ups_page_edit_follow_up (PoiseFollowUpsPage *self,
   follow_up = poise_store_get_follow_up (self->store, uuid, NULL);
   if (follow_up != NULL)
     present_dialog (self, follow_up);
+}
+
+/**
+ * poise_follow_ups_page_set_sync_client:
+ * @client: (nullable): the team sync client
+ *
+ * Hand-over lists colleagues through @client, while it has a server.
+ */
+void
+poise_follow_ups_page_set_sync_client (PoiseFollowUpsPage *self,
+                                       PoiseSyncClient    *client)
+{
+  g_return_if_fail (POISE_IS_FOLLOW_UPS_PAGE (self));
+  g_return_if_fail (client == NULL || POISE_IS_SYNC_CLIENT (client));
+
+  if (self->sync_client != NULL)
+    g_signal_handlers_disconnect_by_data (self->sync_client, self);
+  if (!g_set_object (&self->sync_client, client) || client == NULL)
+    return;
+
+  g_signal_connect_object (client, "notify::state", G_CALLBACK (on_sync_state_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  on_sync_state_changed_cb (self, NULL, client);
+}
+
+/**
+ * poise_follow_ups_page_hand_over:
+ *
+ * Assigns the follow-up @uuid to @user_name, with Undo: it leaves this
+ * agent's list and, once synced, reminds the colleague.
+ */
+gboolean
+poise_follow_ups_page_hand_over (PoiseFollowUpsPage  *self,
+                                 const char          *uuid,
+                                 const char          *user_name,
+                                 GError             **error)
+{
+  g_autoptr(PoiseFollowUp) previous = NULL;
+  g_autoptr(PoiseFollowUp) handed = NULL;
+  g_autofree char *title = NULL;
+
+  g_return_val_if_fail (POISE_IS_FOLLOW_UPS_PAGE (self), FALSE);
+  g_return_val_if_fail (uuid != NULL && user_name != NULL, FALSE);
+
+  if (self->store == NULL)
+    {
+      g_set_error_literal (error, POISE_STORE_ERROR, POISE_STORE_ERROR_OPEN,
+                           _("The follow-ups could not be opened"));
+      return FALSE;
+    }
+
+  previous = poise_store_get_follow_up (self->store, uuid, error);
+  if (previous == NULL)
+    return FALSE;
+
+  handed = poise_follow_up_copy (previous);
+  poise_follow_up_set_assignee (handed, user_name);
+  if (!poise_store_update_follow_up (self->store, handed, error))
+    return FALSE;
+
+  /* Translators: %s is a colleague's user name */
+  title = g_strdup_printf (_("Handed over to %s"), user_name);
+  add_undo_toast (self, title, previous, G_CALLBACK (on_undo_update_cb));
+  return TRUE;
 }

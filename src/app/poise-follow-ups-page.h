@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "poise-store.h"
+#include "poise-sync-client.h"
 #include "poise-sync-indicator.h"
 
 G_BEGIN_DECLS
@@ -32,5 +33,13 @@ GListModel *poise_follow_ups_page_get_model      (PoiseFollowUpsPage *self);
 void       poise_follow_ups_page_start_search    (PoiseFollowUpsPage *self);
 /* The page's own sync status button, for the window to bind. */
 PoiseSyncIndicator *poise_follow_ups_page_get_sync_indicator (PoiseFollowUpsPage *self);
+/* Hand-over asks @client (nullable) for the colleagues. */
+void       poise_follow_ups_page_set_sync_client (PoiseFollowUpsPage *self,
+                                                  PoiseSyncClient    *client);
+/* Assigns @uuid to @user_name, with an Undo toast. */
+gboolean   poise_follow_ups_page_hand_over       (PoiseFollowUpsPage  *self,
+                                                  const char          *uuid,
+                                                  const char          *user_name,
+                                                  GError             **error);
 
 G_END_DECLS

@@ -565,6 +565,17 @@ setup (PoiseWindow      *self,
   poise_follow_ups_page_setup (self->follow_ups_page,
                                poise_application_get_store (self->application),
                                self->view_stack);
+  {
+    PoiseSyncClient *client = poise_application_get_sync_client (self->application);
+
+    /* Every page's header bar says how sync is doing. */
+    poise_sync_indicator_bind (self->sync_indicator, G_OBJECT (client));
+    poise_sync_indicator_bind (poise_follow_ups_page_get_sync_indicator (self->follow_ups_page),
+                               G_OBJECT (client));
+    poise_sync_indicator_bind (poise_notes_page_get_sync_indicator (self->notes_page),
+                               G_OBJECT (client));
+    poise_follow_ups_page_set_sync_client (self->follow_ups_page, client);
+  }
   poise_notes_page_setup (self->notes_page,
                           poise_application_get_store (self->application),
                           self->view_stack);

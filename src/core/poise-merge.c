@@ -148,26 +148,24 @@ diff (GArray *base,
   return hunks;
 }
 
-/* Appends what one side made of base[@from, @to): its hunks inside the
- * range applied (the range is a group's, so hunks lie wholly in it). */
+/* Appends what one side made of base[@from, @to): its hunks
+ * [@first, @last) — all of which lie in that range — applied. */
 static void
 append_side (GString *out,
              GArray  *base,
              GArray  *other,
              GArray  *hunks,
+             guint    first,
+             guint    last,
              guint    from,
              guint    to)
 {
   guint pos = from;
 
-  for (guint h = 0; h < hunks->len; h++)
+  for (guint h = first; h < last; h++)
     {
       const Hunk *hunk = &g_array_index (hunks, Hunk, h);
 
-      if (hunk->b_end < from || hunk->b_start > to || (hunk->b_start == to && hunk->b_end > to))
-        continue;
-      if (hunk->b_start < from)
-        continue;
       for (; pos < hunk->b_start; pos++)
         g_string_append_len (out, TOK (base, pos)->start, TOK (base, pos)->length);
       for (guint o = hunk->o_start; o < hunk->o_end; o++)
@@ -246,16 +244,16 @@ poise_merge_text (const char *base,
         {
           /* One side only. */
           if (li > l_from)
-            append_side (out, b, l, lh, g_start, g_end);
+            append_side (out, b, l, lh, l_from, li, g_start, g_end);
           else
-            append_side (out, b, r, rh, g_start, g_end);
+            append_side (out, b, r, rh, r_from, ri, g_start, g_end);
         }
       else
         {
           l_text = g_string_new (NULL);
           r_text = g_string_new (NULL);
-          append_side (l_text, b, l, lh, g_start, g_end);
-          append_side (r_text, b, r, rh, g_start, g_end);
+          append_side (l_text, b, l, lh, l_from, li, g_start, g_end);
+          append_side (r_text, b, r, rh, r_from, ri, g_start, g_end);
           if (!g_string_equal (l_text, r_text))
             return NULL;
           g_string_append_len (out, l_text->str, l_text->len);

@@ -24,6 +24,7 @@
 #include "poise-live-hub.h"
 #include "poise-record-check.h"
 #include "poise-server-library.h"
+#include "poise-socket-reaper.h"
 
 #include <string.h>
 
@@ -32,6 +33,7 @@
 #define MAX_LIMIT      1000
 #define LISTEN_BACKLOG 1024
 #define FEED_CACHE_MAX 256
+#define REAP_INTERVAL_MS 2000
 /* How long stopping may spend sending the answers to the last writes. */
 #define STOP_DRAIN_US    (G_USEC_PER_SEC / 2)
 /* How long a rejected oversized upload is drained before we hang up. */
@@ -46,6 +48,7 @@ struct _PoiseServer
   PoiseLiveHub       *hub;
   PoiseAuthThrottle  *throttle;
   PoiseServerLibrary *library;
+  PoiseSocketReaper  *reaper;
   gboolean            trust_proxy;
   gboolean            stopped;
 
@@ -226,6 +229,10 @@ on_request_started_cb (SoupServer        *soup,
                        SoupServerMessage *msg,
                        PoiseServer       *self)
 {
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL)
+    poise_socket_reaper_watch (self->reaper, socket);
   g_signal_connect (msg, "got-headers", G_CALLBACK (on_got_headers_cb), NULL);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (on_got_chunk_cb), NULL);
 }
@@ -709,7 +716,14 @@ handle_cb (SoupServer        *soup,
       break;
     case ROUTE_LIVE:
       /* Authenticated: leaving the status unset lets SoupServer go on with
-       * the WebSocket handshake (it answers 400 to a plain GET). */
+       * the WebSocket handshake.  What is no handshake gets our 400 with a
+       * JSON body rather than libsoup's bare one. */
+      {
+        g_autoptr(GError) error = NULL;
+
+        if (!soup_websocket_server_check_handshake (msg, NULL, NULL, NULL, &error))
+          respond_error (msg, 400, "bad_request", "This path only takes a WebSocket handshake");
+      }
       break;
     case ROUTE_LIBRARY:
       poise_server_library_handle (self->library, msg, path, user);
@@ -762,6 +776,7 @@ poise_server_dispose (GObject *object)
   g_clear_object (&self->hub);
   g_clear_object (&self->soup);
   g_clear_object (&self->throttle);
+  g_clear_object (&self->reaper);
   g_clear_object (&self->storage);
   g_clear_pointer (&self->feed_cache, g_hash_table_unref);
 
@@ -779,6 +794,7 @@ poise_server_init (PoiseServer *self)
 {
   self->hub = poise_live_hub_new ();
   self->throttle = poise_auth_throttle_new ();
+  self->reaper = poise_socket_reaper_new (REAP_INTERVAL_MS);
   self->feed_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             (GDestroyNotify) g_bytes_unref);
 }

@@ -68,6 +68,46 @@ test_text_large (void)
   g_assert_cmpuint (strlen (merged), ==, base->len - strlen ("word10word4990") + strlen ("LOCALREMOTE"));
 }
 
+/* Random texts, each side replacing words the other leaves alone with at
+ * least one untouched word between: the merge must be both edits. */
+static void
+test_text_random (void)
+{
+  for (guint round = 0; round < 300; round++)
+    {
+      guint n = g_test_rand_int_range (3, 40);
+      g_autoptr(GPtrArray) base = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GPtrArray) local = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GPtrArray) remote = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GPtrArray) both = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *b = NULL, *l = NULL, *r = NULL, *expected = NULL, *merged = NULL;
+
+      for (guint i = 0; i < n; i++)
+        {
+          /* Words from a small vocabulary, so the diff has choices to make. */
+          char *word = g_strdup_printf ("w%d", g_test_rand_int_range (0, 4));
+          int side = i % 2 == 0 ? g_test_rand_int_range (0, 3) : 0;  /* 0 none, 1 local, 2 remote */
+          g_autofree char *edit = g_strdup_printf ("%s%u", side == 1 ? "L" : "R", i);
+
+          g_ptr_array_add (base, word);
+          g_ptr_array_add (local, g_strdup (side == 1 ? edit : word));
+          g_ptr_array_add (remote, g_strdup (side == 2 ? edit : word));
+          g_ptr_array_add (both, g_strdup (side != 0 ? edit : word));
+        }
+      g_ptr_array_add (base, NULL);
+      g_ptr_array_add (local, NULL);
+      g_ptr_array_add (remote, NULL);
+      g_ptr_array_add (both, NULL);
+      b = g_strjoinv (" ", (char **) base->pdata);
+      l = g_strjoinv (" ", (char **) local->pdata);
+      r = g_strjoinv (" ", (char **) remote->pdata);
+      expected = g_strjoinv (" ", (char **) both->pdata);
+
+      merged = poise_merge_text (b, l, r);
+      g_assert_cmpstr (merged, ==, expected);
+    }
+}
+
 static GDateTime *
 at (gint64 unix_time)
 {
@@ -212,6 +252,7 @@ main (int   argc,
 
   g_test_add_func ("/merge/text", test_text);
   g_test_add_func ("/merge/text-large", test_text_large);
+  g_test_add_func ("/merge/text-random", test_text_random);
   g_test_add_func ("/merge/follow-up/fields", test_follow_up_fields);
   g_test_add_func ("/merge/follow-up/conflicts-kept", test_follow_up_conflicts_kept);
   g_test_add_func ("/merge/follow-up/no-base", test_follow_up_no_base);

@@ -762,6 +762,61 @@ test_tls (void)
   g_rmdir (dir);
 }
 
+static guint
+count_fds (TestServer *own)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/fd", g_subprocess_get_identifier (own->process));
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* libsoup 3.2 keeps the socket of every kept-alive connection the client
+ * closes; the server must close them itself, or it runs out of
+ * descriptors.  100 such connections may not leave 100 descriptors. */
+static void
+test_closed_connections (void)
+{
+  TestServer *own = test_server_start (NULL);
+  guint before, after = G_MAXUINT;
+  gint64 deadline;
+
+  /* One request first, so the database and the like are open. */
+  g_free (test_server_cli (own->db, TRUE, "user", "list", NULL));
+  before = count_fds (own);
+
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autoptr(GSocketClient) client = g_socket_client_new ();
+      g_autoptr(GSocketConnection) connection = NULL;
+      g_autoptr(GError) error = NULL;
+      static const char request[] = "GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+      char answer[256];
+
+      connection = g_socket_client_connect_to_host (client, "127.0.0.1", own->port, NULL, &error);
+      g_assert_no_error (error);
+      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                                 request, strlen (request), NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)),
+                                            answer, sizeof answer, NULL, &error), >, 0);
+      g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+    }
+
+  /* The server sweeps every few seconds. */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < deadline && (after = count_fds (own)) > before + 5)
+    g_usleep (G_USEC_PER_SEC / 4);
+  g_test_message ("descriptors: %u before, %u after 100 closed connections", before, after);
+  g_assert_cmpuint (after, <=, before + 5);
+
+  test_server_free (own);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -791,6 +846,7 @@ main (int    argc,
   g_test_add_func ("/server/throttle", test_throttle);
   g_test_add_func ("/server/throttle-behind-proxy", test_throttle_behind_proxy);
   g_test_add_func ("/server/tls", test_tls);
+  g_test_add_func ("/server/closed-connections", test_closed_connections);
   status = g_test_run ();
 
   g_object_unref (session);

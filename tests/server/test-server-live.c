@@ -191,6 +191,7 @@ test_plain_get (void)
   g_autoptr(TestReply) reply = test_request (session, "GET", url, token, NULL, NULL);
 
   g_assert_cmpuint (reply->status, ==, 400);
+  g_assert_cmpstr (test_reply_error_code (reply), ==, "bad_request");
 }
 
 int

@@ -936,6 +936,54 @@ test_garbage_server (gconstpointer data)
 }
 
 static void
+test_network_up (void)
+{
+  TestServer *server = test_server_start (NULL);
+  Agent *ana = agent_new ("ana");
+  SyncWait wait = { ana, 0 };
+
+  agent_connect (ana, server);
+  /* Quiet first: the live socket's own sync on connect is over. */
+  g_assert_true (wait_until (is_live, ana, WAIT_MS));
+  sync_wait (ana);
+  spin (500);
+
+  /* The network comes back: a sync, without anyone asking. */
+  wait.synced = ana->synced;
+  g_signal_emit_by_name (g_network_monitor_get_default (), "network-changed", TRUE);
+  g_assert_true (wait_until (synced_since, &wait, WAIT_MS));
+
+  agent_free (ana);
+  test_server_free (server);
+}
+
+static void
+test_bad_token (void)
+{
+  TestServer *server = test_server_start (NULL);
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u", server->port);
+  g_autofree char *token = test_server_add_user (server, "ana", "agent");
+  g_autoptr(PoiseNote) note = NULL;
+  Agent *ana = agent_new ("ana");
+
+  note = add_note (ana, "kept");
+  poise_sync_client_set_server (ana->client, url, "not-the-token");
+  g_assert_true (wait_until (in_trouble, ana, WAIT_MS));
+  g_assert_cmpint (poise_sync_client_get_state (ana->client), ==, POISE_SYNC_STATE_ERROR);
+  g_assert_nonnull (strstr (poise_sync_client_get_error_message (ana->client), "token"));
+  g_assert_cmpuint (poise_sync_client_get_pending (ana->client), ==, 1);
+
+  /* The right token: everything goes up. */
+  poise_sync_client_set_server (ana->client, url, token);
+  sync_wait (ana);
+  g_assert_cmpuint (poise_sync_client_get_pending (ana->client), ==, 0);
+  g_assert_cmpuint (server_count (server, token), ==, 1);
+
+  agent_free (ana);
+  test_server_free (server);
+}
+
+static void
 connection_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
@@ -1047,6 +1095,8 @@ main (int   argc,
                         test_garbage_server);
   g_test_add_data_func ("/sync/garbage/500", GINT_TO_POINTER (GARBAGE_500), test_garbage_server);
   g_test_add_data_func ("/sync/garbage/stall", GINT_TO_POINTER (GARBAGE_STALL), test_garbage_server);
+  g_test_add_func ("/sync/network-up", test_network_up);
+  g_test_add_func ("/sync/bad-token", test_bad_token);
   g_test_add_func ("/sync/test-connection", test_connection);
   g_test_add_func ("/sync/list-users", test_list_users);
 

@@ -600,6 +600,27 @@ client_is_live (gpointer data)
   return poise_sync_client_get_live (data);
 }
 
+static gboolean
+action_enabled (gpointer data)
+{
+  return g_action_group_get_action_enabled (G_ACTION_GROUP (data), "edit-library");
+}
+
+static gboolean
+editor_shown (gpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (POISE_IS_LIBRARY_EDITOR (window) && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 test_live_publish_reaches_app (void)
 {
@@ -621,8 +642,8 @@ test_live_publish_reaches_app (void)
   clear_cache ();
   app = start_app ();
   updater = poise_application_get_library_updater (app);
-  client = poise_sync_client_new (poise_application_get_store (app));
-  poise_library_hooks_follow_sync (app, client);
+  /* The app's own sync client, pointed at the server as Preferences would. */
+  client = g_object_ref (poise_application_get_sync_client (app));
   poise_sync_client_set_server (client, team->url, team->agent);
   g_assert_true (wait_until (client_is_live, client, WAIT_MS));
   /* The server's version 1 is the built-in library: taken silently. */
@@ -650,6 +671,13 @@ test_live_publish_reaches_app (void)
   cached = poise_library_cache_load (dir, &info, &error);
   g_assert_no_error (error);
   g_assert_cmpint (info->version, ==, 2);
+
+  /* Agents have no editor; supervisors get it in the menu. */
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "edit-library"));
+  poise_sync_client_set_server (client, team->url, team->supervisor);
+  g_assert_true (wait_until (action_enabled, app, WAIT_MS));
+  g_action_group_activate_action (G_ACTION_GROUP (app), "edit-library", NULL);
+  g_assert_true (wait_until (editor_shown, NULL, WAIT_MS));
 
   poise_sync_client_set_server (client, NULL, NULL);
   iterate_for (100);

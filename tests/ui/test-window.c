@@ -5,11 +5,14 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <string.h>
 
 #include "poise-application.h"
 #include "poise-autostart.h"
 #include "poise-conversation-view.h"
+#include "poise-credentials.h"
 #include "poise-customer-panel.h"
 #include "poise-follow-up-dialog.h"
 #include "poise-follow-ups-page.h"
@@ -466,6 +469,34 @@ test_window_narrow (void)
   iterate_for (400);
   g_assert_cmpint (gtk_widget_get_width (window), <=, 360);
   assert_within (window, window, gtk_widget_get_width (window));
+
+  /* The Notes page, with a long note and a conflicted copy, fits too. */
+  {
+    PoiseStore *store = poise_application_get_store (app);
+    g_autoptr(PoiseNote) note = poise_note_new ();
+    g_autoptr(PoiseNote) copy = poise_note_new ();
+    g_autoptr(PoiseNote) gone = NULL;
+
+    poise_note_set_customer_ref (note, "NARROW-1");
+    poise_note_set_body (note, "A rather long note about everything that was promised to this customer over the phone, including the refund, the voucher and the callback on Friday");
+    g_assert_true (poise_store_save_note (store, note, NULL));
+    poise_note_set_customer_ref (copy, "NARROW-1");
+    poise_note_set_body (copy, "The other agent's version of the same long note, edited at the same time");
+    poise_note_set_conflict_of (copy, poise_note_get_uuid (note));
+    g_assert_true (poise_store_save_note (store, copy, NULL));
+    gtk_widget_activate_action (window, "win.show-page", "s", "notes");
+    iterate_for (400);
+    g_assert_cmpint (gtk_widget_get_width (window), <=, 360);
+    assert_within (window, window, gtk_widget_get_width (window));
+    /* Gone again, for the tests that count notes. */
+    g_clear_object (&gone);
+    gone = poise_store_delete_note (store, poise_note_get_uuid (copy), NULL);
+    g_assert_nonnull (gone);
+    g_clear_object (&gone);
+    gone = poise_store_delete_note (store, poise_note_get_uuid (note), NULL);
+    g_assert_nonnull (gone);
+    gtk_widget_activate_action (window, "win.show-page", "s", "conversation");
+  }
 
   stop_app (app);
 }
@@ -1430,6 +1461,353 @@ test_sync_indicator_states (void)
   stop_app (app);
 }
 
+/* Team sync, against the real poise-server (POISE_SERVER) */
+
+typedef struct {
+  GSubprocess *process;
+  char        *dir;
+  char        *db;
+  char        *url;
+} TestServer;
+
+static char *
+server_cli (const char *db,
+            ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) g_getenv ("POISE_SERVER"));
+  va_start (args, db);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, "--db");
+  g_ptr_array_add (argv, (char *) db);
+  g_ptr_array_add (argv, NULL);
+
+  process = g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_successful (process));
+  return g_strstrip (g_steal_pointer (&out));
+}
+
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+/* A server with the users alice (agent) and bob (agent); their tokens in
+ * @alice_token and @bob_token. */
+static TestServer *
+start_server (char **alice_token,
+              char **bob_token)
+{
+  TestServer *server = g_new0 (TestServer, 1);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+
+  g_assert_nonnull (g_getenv ("POISE_SERVER"));
+  server->dir = g_dir_make_tmp ("poise-ui-server-XXXXXX", &error);
+  g_assert_no_error (error);
+  server->db = g_build_filename (server->dir, "server.db", NULL);
+  *alice_token = server_cli (server->db, "user", "add", "alice", "--role", "agent", NULL);
+  *bob_token = server_cli (server->db, "user", "add", "bob", "--role", "agent", NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  /* A test that crashes takes its server with it. */
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  server->process = g_subprocess_launcher_spawn (launcher, &error,
+                                                 g_getenv ("POISE_SERVER"), "serve", "--db", server->db,
+                                                 "--port", "0", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server->process));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "listening on http://127.0.0.1:"));
+  server->url = g_strdup (line + strlen ("listening on "));
+  return server;
+}
+
+static void
+stop_server (TestServer *server)
+{
+  g_autofree char *command = g_strdup_printf ("rm -rf '%s'", server->dir);
+
+  g_subprocess_send_signal (server->process, SIGTERM);
+  g_subprocess_wait (server->process, NULL, NULL);
+  g_object_unref (server->process);
+  (void) system (command);
+  g_free (server->dir);
+  g_free (server->db);
+  g_free (server->url);
+  g_free (server);
+}
+
+static GtkWidget *
+open_preferences (PoiseApplication *app)
+{
+  GListModel *toplevels;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  iterate_for (300);
+
+  toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (POISE_IS_PREFERENCES_WINDOW (toplevel) && gtk_widget_get_visible (toplevel))
+        return toplevel;
+    }
+
+  g_error ("No preferences window");
+  return NULL;
+}
+
+/* Waits, up to a bound, until a label containing @text is set up in @root. */
+static void
+wait_for_label (GtkWidget  *root,
+                const char *text)
+{
+  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+
+  while (!shows_label (root, text))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("No label \"%s\"", text);
+      iterate_for (50);
+    }
+}
+
+static void
+wait_for_sync_state (PoiseSyncClient *client,
+                     PoiseSyncState   state)
+{
+  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+
+  while (poise_sync_client_get_state (client) != state)
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Sync state %d, not %d: %s", poise_sync_client_get_state (client), state,
+                 poise_sync_client_get_error_message (client));
+      iterate_for (50);
+    }
+}
+
+static void
+test_sync_preferences_connect (void)
+{
+  g_autofree char *alice = NULL;
+  g_autofree char *bob = NULL;
+  TestServer *server = start_server (&alice, &bob);
+  PoiseApplication *app = start_app ();
+  GtkWidget *window = get_window (app);
+  GSettings *settings = poise_application_get_settings (app);
+  PoiseSyncClient *client = poise_application_get_sync_client (app);
+  PoiseSyncIndicator *indicator = POISE_SYNC_INDICATOR (find_one (window, POISE_TYPE_SYNC_INDICATOR));
+  GtkWidget *preferences = open_preferences (app);
+  g_autoptr(GPtrArray) entries = find_all (preferences, ADW_TYPE_ENTRY_ROW);
+  GtkEditable *url_row = NULL;
+  GtkEditable *token_row = NULL;
+  g_autofree char *wrong = NULL;
+
+  /* The Team page's rows: the address, then the (password) token. */
+  for (guint i = 0; i < entries->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (entries, i);
+
+      if (ADW_IS_PASSWORD_ENTRY_ROW (row))
+        token_row = GTK_EDITABLE (row);
+      else
+        url_row = GTK_EDITABLE (row);
+    }
+  g_assert_nonnull (url_row);
+  g_assert_nonnull (token_row);
+  g_assert_cmpint (poise_sync_client_get_state (client), ==, POISE_SYNC_STATE_DISABLED);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (indicator)));
+
+  /* A wrong token: the test says exactly what failed, and nothing is saved. */
+  gtk_editable_set_text (url_row, server->url);
+  wrong = g_strdup_printf ("%sx", alice);
+  gtk_editable_set_text (token_row, wrong);
+  gtk_widget_activate_action (preferences, "team.connect", NULL);
+  wait_for_label (preferences, "Could not connect: ");
+  g_assert_false (shows_label (preferences, "Signed in as"));
+  {
+    g_autofree char *saved = g_settings_get_string (settings, "server-url");
+
+    g_assert_cmpstr (saved, ==, "");
+  }
+
+  /* The right one: who you are. */
+  gtk_editable_set_text (token_row, alice);
+  gtk_widget_activate_action (preferences, "team.test", NULL);
+  wait_for_label (preferences, "Signed in as alice (agent)");
+
+  /* Connect: the token goes to the keyring, the address to GSettings,
+   * and the application's client syncs; the header bar says so. */
+  gtk_widget_activate_action (preferences, "team.connect", NULL);
+  wait_for_sync_state (client, POISE_SYNC_STATE_SYNCED);
+  {
+    g_autofree char *saved = g_settings_get_string (settings, "server-url");
+
+    g_assert_cmpstr (saved, ==, server->url);
+  }
+  /* The live socket's first poke may start another round: wait it out. */
+  wait_for_sync_state (client, POISE_SYNC_STATE_SYNCED);
+  iterate_for (100);
+  wait_for_sync_state (client, POISE_SYNC_STATE_SYNCED);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (indicator)));
+  g_assert_cmpuint (poise_sync_indicator_get_state (indicator), ==, POISE_SYNC_STATE_SYNCED);
+  g_assert_cmpstr (poise_sync_indicator_get_summary (indicator), ==, "Synced");
+  g_assert_cmpstr (poise_sync_client_get_user_name (client), ==, "alice");
+
+  /* The server going away shows as offline or failed, with the reason. */
+  g_subprocess_send_signal (server->process, SIGTERM);
+  g_subprocess_wait (server->process, NULL, NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "sync-now", NULL);
+  {
+    gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+    while (poise_sync_indicator_get_state (indicator) != POISE_SYNC_STATE_OFFLINE &&
+           poise_sync_indicator_get_state (indicator) != POISE_SYNC_STATE_ERROR &&
+           g_get_monotonic_time () < deadline)
+      iterate_for (50);
+  }
+  g_assert_true (poise_sync_indicator_get_state (indicator) == POISE_SYNC_STATE_OFFLINE ||
+                 poise_sync_indicator_get_state (indicator) == POISE_SYNC_STATE_ERROR);
+  g_assert_nonnull (poise_sync_indicator_get_detail (indicator));
+  g_assert_cmpstr (poise_sync_indicator_get_summary (indicator), !=, "Synced");
+
+  /* Disconnect: back to this computer only, indicator hidden. */
+  gtk_widget_activate_action (preferences, "team.disconnect", NULL);
+  wait_for_sync_state (client, POISE_SYNC_STATE_DISABLED);
+  iterate_for (100);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (indicator)));
+  {
+    g_autofree char *saved = g_settings_get_string (settings, "server-url");
+
+    g_assert_cmpstr (saved, ==, "");
+  }
+
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  stop_app (app);
+  stop_server (server);
+}
+
+static void
+test_sync_hand_over (void)
+{
+  g_autofree char *alice = NULL;
+  g_autofree char *bob = NULL;
+  TestServer *server = start_server (&alice, &bob);
+  PoiseApplication *app = start_app ();
+  GtkWidget *window = get_window (app);
+  PoiseStore *store = poise_application_get_store (app);
+  PoiseSyncClient *client = poise_application_get_sync_client (app);
+  PoiseFollowUpsPage *page = POISE_FOLLOW_UPS_PAGE (find_one (window, POISE_TYPE_FOLLOW_UPS_PAGE));
+  g_autoptr(PoiseFollowUp) follow_up = poise_follow_up_new ();
+  g_autoptr(PoiseFollowUp) handed = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) due = g_date_time_add_hours (now, 2);
+  const char *uuid = poise_follow_up_get_uuid (follow_up);
+  AdwMessageDialog *dialog;
+  GtkDropDown *names;
+
+  poise_follow_up_set_promise (follow_up, "Send the replacement voucher");
+  poise_follow_up_set_due_at (follow_up, due);
+  g_assert_true (poise_store_insert_follow_up (store, follow_up, NULL));
+  gtk_widget_activate_action (window, "win.show-page", "s", "follow-ups");
+  iterate_for (200);
+  g_assert_true (page_shows (page, uuid));
+
+  /* Without a server there is no one to hand over to. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "followups.hand-over", "s", uuid);
+  iterate_for (200);
+  g_assert_null (find_new_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+
+  /* Signed in as alice: bob is offered, and takes it over. */
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    poise_credentials_store_async (server->url, alice, NULL, store_result_cb, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (poise_credentials_store_finish (result, NULL));
+  }
+  g_settings_set_string (poise_application_get_settings (app), "server-url", server->url);
+  wait_for_sync_state (client, POISE_SYNC_STATE_SYNCED);
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "followups.hand-over", "s", uuid);
+  {
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    while ((dialog = (AdwMessageDialog *) find_new_toplevel (ADW_TYPE_MESSAGE_DIALOG)) == NULL &&
+           g_get_monotonic_time () < deadline)
+      iterate_for (50);
+  }
+  g_assert_nonnull (dialog);
+  names = GTK_DROP_DOWN (adw_message_dialog_get_extra_child (dialog));
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (names)), ==, 1);
+  g_assert_cmpstr (gtk_string_object_get_string (gtk_drop_down_get_selected_item (names)), ==, "bob");
+  adw_message_dialog_response (dialog, "hand-over");
+  gtk_window_close (GTK_WINDOW (dialog));
+  iterate_for (200);
+
+  handed = poise_store_get_follow_up (store, uuid, NULL);
+  g_assert_cmpstr (poise_follow_up_get_assignee (handed), ==, "bob");
+  /* Bob's now: it leaves alice's list. */
+  g_assert_false (page_shows (page, uuid));
+
+  /* Undo brings it back. */
+  click_toast_button (window, "Handed over to bob");
+  g_clear_object (&handed);
+  handed = poise_store_get_follow_up (store, uuid, NULL);
+  g_assert_cmpstr (poise_follow_up_get_assignee (handed), !=, "bob");
+  g_assert_true (page_shows (page, uuid));
+
+  g_settings_set_string (poise_application_get_settings (app), "server-url", "");
+  wait_for_sync_state (client, POISE_SYNC_STATE_DISABLED);
+  stop_app (app);
+  stop_server (server);
+}
+
+/* A pull that would delete many records asks first; keeping is the default. */
+static void
+test_sync_deletions_dialog (void)
+{
+  PoiseApplication *app = start_app ();
+  PoiseSyncClient *client = poise_application_get_sync_client (app);
+  AdwMessageDialog *dialog;
+
+  g_assert_nonnull (client);
+  g_signal_emit_by_name (client, "deletions-pending", 12, 20);
+  iterate_for (200);
+  dialog = (AdwMessageDialog *) find_new_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "The server removed 12 of your 20 records"));
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "keep");
+  g_assert_cmpstr (adw_message_dialog_get_close_response (dialog), ==, "keep");
+  g_assert_true (adw_message_dialog_has_response (dialog, "apply"));
+  /* As its button does: answer, then close. */
+  adw_message_dialog_response (dialog, "keep");
+  gtk_window_close (GTK_WINDOW (dialog));
+  iterate_for (200);
+
+  stop_app (app);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1466,6 +1844,9 @@ main (int   argc,
   g_test_add_func ("/notes/create-search-delete-undo", test_notes_create_search_delete_undo);
   g_test_add_func ("/notes/conflicts", test_notes_conflicts);
   g_test_add_func ("/conversation/customer-history", test_conversation_customer_history);
+  g_test_add_func ("/sync/preferences-connect", test_sync_preferences_connect);
+  g_test_add_func ("/sync/hand-over", test_sync_hand_over);
+  g_test_add_func ("/sync/deletions-dialog", test_sync_deletions_dialog);
 
   result = g_test_run ();
 
