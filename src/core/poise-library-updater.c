@@ -104,7 +104,9 @@ fetched_cb (GObject      *source,
         {
           g_autoptr(GError) cache_error = NULL;
 
-          /* Not cached is not fatal: this run uses it, the next starts older. */
+          /* Not cached is not fatal: this run uses it, the next starts older.
+           * The same scripts are cached too, for the version number: the
+           * next start then asks with If-None-Match and gets a 304. */
           if (!poise_library_cache_save (self->cache_dir, bytes, version, message, &cache_error))
             g_warning ("Could not cache the script library: %s", cache_error->message);
 
