@@ -64,7 +64,14 @@ add_word (GtkFlowBox *flow,
   GtkWidget *label = gtk_label_new (word);
 
   if (css_class != NULL)
-    gtk_widget_add_css_class (label, css_class);
+    {
+      gtk_widget_add_css_class (label, css_class);
+      /* Screen readers cannot see the underline or the strike. */
+      gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                      g_str_equal (css_class, "diff-insert")
+                                        ? _("added") : _("removed"),
+                                      -1);
+    }
   gtk_flow_box_append (flow, label);
   gtk_widget_set_focusable (gtk_widget_get_parent (label), FALSE);
 }

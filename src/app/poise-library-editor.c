@@ -1448,7 +1448,11 @@ poise_library_editor_new (PoiseLibraryClient *client,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.reload", client != NULL);
 
   if (!load_draft (self))
-    poise_library_editor_reload (self);
+    {
+      if (client == NULL)
+        set_status (self, _("No team server is set up: add it in the preferences to publish."));
+      poise_library_editor_reload (self);
+    }
   poise_library_editor_refresh_history (self);
   return self;
 }

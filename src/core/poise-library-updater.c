@@ -53,6 +53,12 @@ static void
 fail (PoiseLibraryUpdater *self,
       const char          *message)
 {
+  /* Said once: a reconnect that meets the same problem stays quiet. */
+  if (g_strcmp0 (self->error_message, message) == 0)
+    {
+      g_debug ("Script library still not updated: %s", message);
+      return;
+    }
   g_warning ("Script library not updated: %s", message);
   g_free (self->error_message);
   self->error_message = g_strdup (message);
