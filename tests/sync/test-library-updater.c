@@ -186,28 +186,34 @@ test_cache_and_tampered (void)
   remove_tree (dir);
 }
 
-/* A server whose library does not validate. */
-static void
-broken_library_cb (SoupServer        *server,
-                   SoupServerMessage *msg,
-                   const char        *path,
-                   GHashTable        *query,
-                   gpointer           user_data)
+/* A server whose library does not validate: plain GIO rather than a
+ * SoupServer, whose 3.2 listener leaks its local address. Each connection
+ * is answered on the service's own thread, so the blocking read of the
+ * request cannot stall the client on the main loop. */
+static gboolean
+broken_library_cb (GThreadedSocketService *service,
+                   GSocketConnection      *connection,
+                   GObject                *source,
+                   gpointer                user_data)
 {
   static const char broken[] = "{\"format\": 1, \"languages\": [\"en\"], \"scenarios\": 7}";
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  g_autoptr(GString) request = g_string_new (NULL);
+  g_autofree char *reply = NULL;
+  char buffer[1024];
+  gssize n;
 
-  if (g_str_equal (path, "/api/v1/library"))
-    {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "ETag", "\"9\"");
-      soup_server_message_set_status (msg, 200, NULL);
-      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
-                                        broken, strlen (broken));
-    }
-  else
-    {
-      soup_server_message_set_status (msg, 404, NULL);
-      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, "{}", 2);
-    }
+  while (strstr (request->str, "\r\n\r\n") == NULL &&
+         (n = g_input_stream_read (in, buffer, sizeof buffer, NULL, NULL)) > 0)
+    g_string_append_len (request, buffer, n);
+
+  reply = g_strdup_printf ("HTTP/1.1 200 OK\r\nETag: \"9\"\r\nContent-Type: application/json\r\n"
+                           "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+                           strlen (broken), broken);
+  g_output_stream_write_all (out, reply, strlen (reply), NULL, NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return TRUE;
 }
 
 static gboolean
@@ -219,20 +225,22 @@ has_failed (gpointer data)
 static void
 test_invalid_library_never_switched (void)
 {
-  g_autoptr(SoupServer) soup = soup_server_new (NULL, NULL);
+  g_autoptr(GSocketService) service = g_threaded_socket_service_new (2);
+  g_autoptr(GSocketAddress) loopback = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+  g_autoptr(GSocketAddress) bound = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GSList) uris = NULL;
   g_autofree char *url = NULL;
   g_autofree char *cache = NULL;
   Agent *agent = agent_new ();
   PoiseLibrary *before = poise_library_updater_get_library (agent->updater);
 
-  soup_server_add_handler (soup, NULL, broken_library_cb, NULL, NULL);
-  g_assert_true (soup_server_listen_local (soup, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_signal_connect (service, "run", G_CALLBACK (broken_library_cb), NULL);
+  g_socket_listener_add_address (G_SOCKET_LISTENER (service), loopback, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
   g_assert_no_error (error);
-  uris = soup_server_get_uris (soup);
-  url = g_uri_to_string (uris->data);
-  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  url = g_strdup_printf ("http://127.0.0.1:%u",
+                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  g_socket_service_start (service);
 
   g_test_expect_message ("poise-library-updater", G_LOG_LEVEL_WARNING, "*not updated*version 9*");
   poise_sync_client_set_server (agent->client, url, "token");
@@ -249,7 +257,8 @@ test_invalid_library_never_switched (void)
   g_assert_false (g_file_test (cache, G_FILE_TEST_EXISTS));
 
   agent_free (agent);
-  soup_server_disconnect (soup);
+  g_socket_service_stop (service);
+  g_socket_listener_close (G_SOCKET_LISTENER (service));
 }
 
 typedef struct {
