@@ -59,6 +59,7 @@ field_title (const char *field)
 static void
 add_word (GtkFlowBox *flow,
           const char *word,
+          gboolean    space_after,
           const char *css_class)
 {
   GtkWidget *label = gtk_label_new (word);
@@ -72,6 +73,10 @@ add_word (GtkFlowBox *flow,
                                         ? _("added") : _("removed"),
                                       -1);
     }
+  /* The space is a margin, so that no underline or strike runs over it;
+   * punctuation without a space stays against its word. */
+  if (space_after)
+    gtk_widget_set_margin_end (label, 5);
   gtk_flow_box_append (flow, label);
   gtk_widget_set_focusable (gtk_widget_get_parent (label), FALSE);
 }
@@ -83,7 +88,7 @@ build_word_diff (GPtrArray *spans)
 
   gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (flow), GTK_SELECTION_NONE);
   gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (flow), FALSE);
-  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (flow), 4);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (flow), 0);
   gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (flow), 2);
   gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (flow), 1000);
   gtk_widget_set_focusable (flow, FALSE);
@@ -94,11 +99,31 @@ build_word_diff (GPtrArray *spans)
       PoiseDiffSpan *span = g_ptr_array_index (spans, i);
       const char *css_class = span->op == POISE_DIFF_INSERT ? "diff-insert"
                             : span->op == POISE_DIFF_DELETE ? "diff-delete" : NULL;
-      g_auto(GStrv) words = g_strsplit_set (span->text, " \n\t", -1);
+      const char *p = span->text;
 
-      for (guint j = 0; words[j] != NULL; j++)
-        if (*words[j] != '\0')
-          add_word (GTK_FLOW_BOX (flow), words[j], css_class);
+      /* Words, each with whether a space follows. */
+      while (*p != '\0')
+        {
+          const char *start = p;
+          g_autofree char *word = NULL;
+
+          while (*p != '\0' && !g_ascii_isspace (*p))
+            p++;
+          word = g_strndup (start, p - start);
+          if (*word != '\0')
+            {
+              PoiseDiffSpan *next = i + 1 < spans->len ? g_ptr_array_index (spans, i + 1) : NULL;
+              /* A replaced word and its replacement stand apart too. */
+              gboolean space = g_ascii_isspace (*p) ||
+                               (*p == '\0' && next != NULL &&
+                                (g_ascii_isspace (next->text[0]) ||
+                                 (span->op == POISE_DIFF_DELETE && next->op == POISE_DIFF_INSERT)));
+
+              add_word (GTK_FLOW_BOX (flow), word, space, css_class);
+            }
+          while (g_ascii_isspace (*p))
+            p++;
+        }
     }
   return flow;
 }

@@ -297,6 +297,36 @@ assert_conversation_kept (PoiseApplication *app,
   g_assert_cmpstr (poise_conversation_get_value (conversation, "name"), ==, "Ana");
 }
 
+
+/* With POISE_TEST_SNAPSHOT_DIR set, saves @widget as NAME.png there, to
+ * look at the layout (not compared: no test depends on pixels). */
+static void
+maybe_snapshot (GtkWidget  *widget,
+                const char *name)
+{
+  const char *dir = g_getenv ("POISE_TEST_SNAPSHOT_DIR");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  if (dir == NULL || width <= 0 || height <= 0)
+    return;
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    return;
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file = g_strdup_printf ("%s/%s.png", dir, name);
+  gdk_texture_save_to_png (texture, file);
+}
+
 /* Tests without a server */
 
 static void
@@ -366,6 +396,7 @@ test_removed_scenario_keeps_text (void)
   g_assert_null (gtk_list_box_get_selected_row (find_scenario_list (get_window (app))));
   g_assert_true (poise_conversation_view_get_showing_removed (view));
   g_assert_nonnull (find_label (GTK_WIDGET (view), "Threat", "title-2"));
+  maybe_snapshot (get_window (app), "removed-scenario");
   g_assert_nonnull (find_label (GTK_WIDGET (view),
                                 "This scenario was removed from the team's scripts. Its text "
                                 "stays here until you pick another scenario or start a new "
@@ -461,6 +492,11 @@ test_what_changed_dialog (void)
   g_assert_null (find_label (GTK_WIDGET (dialog), "arrive", "diff-insert"));
   /* Unchanged scenarios are not listed. */
   g_assert_null (find_label (GTK_WIDGET (dialog), "Charged twice", NULL));
+  if (g_getenv ("POISE_TEST_SNAPSHOT_DIR") != NULL)
+    {
+      iterate_for (500);
+      maybe_snapshot (GTK_WIDGET (dialog), "what-changed");
+    }
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   stop_app (app);
@@ -952,6 +988,7 @@ test_editor_edit_validate_publish (void)
     g_signal_emit_by_name (gtk_widget_get_parent (problem_row), "row-activated", problem_row);
     iterate_for (100);
     g_assert_true (gtk_window_get_focus (GTK_WINDOW (editor)) == GTK_WIDGET (script));
+    maybe_snapshot (GTK_WIDGET (editor), "editor");
   }
 
   /* Closed with the change unpublished: the draft brings it back. */
