@@ -889,6 +889,8 @@ published_cb (GObject      *source,
       adw_message_dialog_set_default_response (dialog, "cancel");
       adw_message_dialog_set_close_response (dialog, "cancel");
       g_signal_connect (dialog, "response", G_CALLBACK (on_stale_response_cb), data);
+      /* The question must not outlive the editor it holds on to. */
+      gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
       gtk_window_present (GTK_WINDOW (dialog));
       return;
     }
@@ -995,6 +997,7 @@ publish_action (GtkWidget  *widget,
   g_object_set_data (G_OBJECT (dialog), "poise-incomplete", incomplete);
   g_signal_connect (entry, "changed", G_CALLBACK (on_message_changed_cb), dialog);
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_publish_response_cb), self, 0);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
   gtk_window_present (GTK_WINDOW (dialog));
   gtk_widget_grab_focus (entry);
 }
@@ -1103,6 +1106,7 @@ on_rollback_clicked_cb (GtkButton          *button,
   adw_message_dialog_set_close_response (dialog, "cancel");
   g_object_set_data (G_OBJECT (dialog), "poise-version", GSIZE_TO_POINTER (version));
   g_signal_connect_object (dialog, "response", G_CALLBACK (on_rollback_response_cb), self, 0);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 

@@ -927,6 +927,38 @@ find_problem (PoiseLibraryEditor *editor,
   return NULL;
 }
 
+static AdwMessageDialog *
+find_message_dialog (const char *heading)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_mapped (GTK_WIDGET (window)) &&
+          g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)), heading) == 0)
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static gboolean
+message_dialog_shown (gpointer data)
+{
+  return find_message_dialog (data) != NULL;
+}
+
+static GtkWidget *
+find_first (GtkWidget *root,
+            GType      type)
+{
+  g_autoptr(GPtrArray) found = find_all (root, type);
+
+  g_assert_cmpuint (found->len, >, 0);
+  return g_ptr_array_index (found, 0);
+}
+
 static void
 test_editor_edit_validate_publish (void)
 {
@@ -939,6 +971,7 @@ test_editor_edit_validate_publish (void)
   g_autofree char *old_script = NULL;
   g_autofree char *json = NULL;
   g_autofree char *url = NULL;
+  g_autofree char *before_stale = NULL;
   GtkTextIter start, end;
   const PoiseProblem *problem;
 
@@ -1014,8 +1047,20 @@ test_editor_edit_validate_publish (void)
   g_assert_nonnull (strstr (poise_library_editor_get_status (agent_editor), "Only supervisors"));
   gtk_window_destroy (GTK_WINDOW (agent_editor));
 
-  /* The supervisor publishes: version 2, the draft is gone. */
-  poise_library_editor_publish (editor, "Friendlier title", FALSE);
+  /* The supervisor publishes through the dialog: version 2, the draft
+   * is gone. */
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.publish", NULL);
+  {
+    AdwMessageDialog *dialog = NULL;
+
+    g_assert_true (wait_until (message_dialog_shown, "Publish Scripts?", WAIT_MS));
+    dialog = find_message_dialog ("Publish Scripts?");
+    g_assert_false (adw_message_dialog_get_response_enabled (dialog, "publish"));
+    gtk_editable_set_text (GTK_EDITABLE (find_first (GTK_WIDGET (dialog), GTK_TYPE_ENTRY)),
+                           "Friendlier title");
+    g_assert_true (adw_message_dialog_get_response_enabled (dialog, "publish"));
+    adw_message_dialog_response (dialog, "publish");
+  }
   wait_replies (editor, 1);
   g_assert_cmpstr (poise_library_editor_get_status (editor), ==,
                    "Published as version 2. Agents get it now.");
@@ -1044,9 +1089,18 @@ test_editor_edit_validate_publish (void)
   /* Someone else publishes meanwhile: 409, explained, nothing lost. */
   g_assert_cmpint (team_publish (team, 3, "Elsewhere", json), ==, 4);
   g_assert_cmpint (poise_library_editor_get_base_version (editor), ==, 3);
+  before_stale = poise_library_editor_dup_json (editor);
   poise_library_editor_publish (editor, "Mine", FALSE);
   wait_replies (editor, 1);
   g_assert_nonnull (strstr (poise_library_editor_get_status (editor), "Someone published new scripts"));
+  g_assert_true (wait_until (message_dialog_shown, "Someone Else Published", WAIT_MS));
+  adw_message_dialog_response (find_message_dialog ("Someone Else Published"), "cancel");
+  {
+    /* Keep Editing keeps the working copy as it was. */
+    g_autofree char *after = poise_library_editor_dup_json (editor);
+
+    g_assert_cmpstr (after, ==, before_stale);
+  }
 
   gtk_window_destroy (GTK_WINDOW (editor));
   iterate_for (100);
