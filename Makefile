@@ -8,7 +8,7 @@
 #                ends "N passed, N failed"
 #   make fuzz    each libFuzzer target for FUZZ_SECONDS (default 300) each
 #   make bench   the benchmarks (bench-library, bench-store, bench-coaching, bench-sync,
-#                bench-follow-ups.sh, bench-launch.sh, bench-server.sh)
+#                bench-follow-ups.sh, bench-launch.sh, bench-server.sh, bench-library-publish)
 #   make update-po  regenerate the template and merge it into po/*.po
 #   make clean   remove build/
 
@@ -122,6 +122,7 @@ bench: deps bench-deps build
 	BUILDDIR=$(BUILDDIR) .ci/test-env.sh bench/bench-follow-ups.sh
 	BUILDDIR=$(BUILDDIR) .ci/test-env.sh bench/bench-launch.sh
 	BUILDDIR=$(BUILDDIR) .ci/test-env.sh bench/bench-server.sh
+	BUILDDIR=$(BUILDDIR) .ci/test-env.sh $(BUILDDIR)/bench/bench-library-publish $(BUILDDIR)/src/server/poise-server tests/data/library-small.json
 
 screenshots: deps bench-deps build
 	BUILDDIR=$(BUILDDIR) bench/screenshots.sh

@@ -370,21 +370,32 @@ stranger_thread (gpointer data)
 {
   Stranger *stranger = data;
   g_autoptr(GError) error = NULL;
-  GSList *uris;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocket) listener = NULL;
 
   g_main_context_push_thread_default (stranger->context);
   stranger->soup = soup_server_new (NULL, NULL);
   soup_server_add_handler (stranger->soup, NULL, stranger_cb, NULL, NULL);
-  soup_server_listen_local (stranger->soup, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  /* Our own socket: libsoup 3.2's listen_local leaks its address. */
+  listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
   g_assert_no_error (error);
-  uris = soup_server_get_uris (stranger->soup);
+  g_socket_bind (listener, any_port, TRUE, &error);
+  g_assert_no_error (error);
+  g_socket_listen (listener, &error);
+  g_assert_no_error (error);
+  soup_server_listen_socket (stranger->soup, listener, 0, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (listener, &error);
+  g_assert_no_error (error);
   g_mutex_lock (&stranger->mutex);
-  stranger->port = g_uri_get_port (uris->data);
+  stranger->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
   g_cond_signal (&stranger->cond);
   g_mutex_unlock (&stranger->mutex);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
   g_main_loop_run (stranger->loop);
+  soup_server_disconnect (stranger->soup);
   g_clear_object (&stranger->soup);
   g_main_context_pop_thread_default (stranger->context);
   return NULL;

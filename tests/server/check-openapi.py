@@ -34,6 +34,9 @@ routes = {
     '/users': {'get'},
     '/changes': {'get'},
     '/live': {'get'},
+    '/library': {'get'},
+    '/library/versions': {'get', 'post'},
+    '/library/versions/{version}': {'get'},
     '/notes/{uuid}': {'get', 'put', 'delete'},
     '/followups/{uuid}': {'get', 'put', 'delete'},
 }
@@ -53,6 +56,8 @@ for route, methods in routes.items():
             need |= {'400', '403', '412', '428'}
         if method == 'put':
             need |= {'413', '422'}
+        if method == 'post':
+            need |= {'400', '403', '409', '413', '422'}
         for status in sorted(need - statuses):
             problems.append(f'{method.upper()} {route}: no {status}')
 extra = set(doc['paths']) - set(routes)
