@@ -183,9 +183,12 @@ fill (PoiseNoteDialog *self,
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->body_view), body != NULL ? body : "", -1);
   update_save_button (self);
 
-  /* The reference is usually known (from the conversation): start on the text. */
+  /* The reference is usually known (from the conversation): start on the
+   * text; otherwise on the reference, never on Cancel. */
   if (ref != NULL && *ref != '\0')
-    gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->body_view));
+    gtk_widget_grab_focus (GTK_WIDGET (self->body_view));
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->ref_row));
 }
 
 PoiseNoteDialog *

@@ -156,7 +156,7 @@ load_team_server (PoisePreferencesWindow *self)
     }
 
   set_status (self, "network-server-symbolic",
-              _("Connected. Test the connection to see who you are signed in as."), FALSE);
+              _("Server saved. Test the connection to see who you are signed in as."), FALSE);
   poise_credentials_lookup_async (url, NULL, token_looked_up_cb, g_object_ref (self));
   update_team_actions (self);
 }

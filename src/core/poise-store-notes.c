@@ -24,10 +24,15 @@
 static char *
 tags_to_json (PoiseNote *note)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) root = NULL;
   const char * const *tags = poise_note_get_tags (note);
 
+  /* Most notes have none; a builder per note shows in a first sync. */
+  if (tags[0] == NULL)
+    return g_strdup ("[]");
+
+  builder = json_builder_new ();
   json_builder_begin_array (builder);
   for (guint i = 0; tags[i] != NULL; i++)
     json_builder_add_string_value (builder, tags[i]);

@@ -171,6 +171,20 @@ def point_at(pid):
     return True
 
 
+def point_at_process_tree(pid):
+    # alice's poise runs under dbus-run-session and sh: find its window by
+    # any process of the group.
+    group = []
+    for entry in os.listdir('/proc'):
+        if entry.isdigit():
+            try:
+                if os.getpgid(int(entry)) == pid:
+                    group.append(int(entry))
+            except OSError:
+                pass
+    return any(point_at(p) for p in group)
+
+
 def press(node):
     # A menu button's action sits on the toggle button inside it.
     for candidate in walk(node):
@@ -196,6 +210,7 @@ def main(root):
     server = subprocess.Popen([SERVER, 'serve', '--db', db, '--port', '0'],
                               stdout=subprocess.PIPE, text=True)
     processes = [server]
+    logs = []
     try:
         line = server.stdout.readline()
         if not ok(line.startswith('listening on http://127.0.0.1:'), 'poise-server listens on loopback'):
@@ -206,10 +221,12 @@ def main(root):
         alice = agent_env(root, 'alice', url)
         alice.pop('DBUS_SESSION_BUS_ADDRESS', None)
         alice['NO_AT_BRIDGE'] = '1'
+        alice_log = open(os.path.join(root, 'alice.log'), 'w+', encoding='utf-8')
+        logs.append(('alice', alice_log))
         alice_proc = subprocess.Popen(
             ['dbus-run-session', '--', 'sh', '-c', '"$0" secret "$1" "$2" && exec "$3"',
              TOOL, url, tokens['alice'], POISE],
-            env=alice, start_new_session=True)
+            env=alice, start_new_session=True, stdout=alice_log, stderr=subprocess.STDOUT)
         processes.append(alice_proc)
 
         # bob: on this session bus, visible to AT-SPI here.
@@ -218,7 +235,10 @@ def main(root):
         bob.pop('GTK_A11Y', None)
         ok(subprocess.run([TOOL, 'secret', url, tokens['bob']], env=bob, timeout=30).returncode == 0,
            "bob's token goes to the keyring")
-        bob_proc = subprocess.Popen([POISE], env=bob, start_new_session=True)
+        bob_log = open(os.path.join(root, 'bob.log'), 'w+', encoding='utf-8')
+        logs.append(('bob', bob_log))
+        bob_proc = subprocess.Popen([POISE], env=bob, start_new_session=True,
+                                    stdout=bob_log, stderr=subprocess.STDOUT)
         processes.append(bob_proc)
 
         app = wait_for(lambda: find_app(bob_proc.pid))
@@ -291,8 +311,40 @@ def main(root):
         mine = wait_for(lambda: alice_has('alice'), timeout=LIVE)
         ok(mine and mine[0][1] == 'alice',
            f"the follow-up is in alice's list {time.monotonic() - handed:.1f} s later")
+
+        # The other way: alice types a note (real keys, into her window),
+        # and it shows on bob's Notes page.
+        if not ok(point_at_process_tree(alice_proc.pid), "the pointer is over alice's window"):
+            return
+        for keys in ('ctrl+3', 'ctrl+n'):
+            subprocess.run(['xdotool', 'key', keys], timeout=20, check=True)
+            time.sleep(0.5)
+        subprocess.run(['xdotool', 'type', '--delay', '40', 'E2E-200'], timeout=60, check=True)
+        subprocess.run(['xdotool', 'key', 'Tab', 'Tab'], timeout=20, check=True)
+        subprocess.run(['xdotool', 'type', '--delay', '40', 'Alice sent the voucher'], timeout=60,
+                       check=True)
+        subprocess.run(['xdotool', 'key', 'ctrl+s'], timeout=20, check=True)
+        typed = time.monotonic()
+        ok(wait_for(lambda: [r for r in rows(alice, 'notes') if r[1] == 'E2E-200'], timeout=LIVE),
+           "alice's note is in her store")
+        # (A page tab's AT-SPI action does not switch pages in libadwaita
+        # 1.2: Ctrl+3 in bob's window does.)
+        ok(point_at(bob_proc.pid), "the pointer is over bob's window")
+        subprocess.run(['xdotool', 'key', 'ctrl+3'], timeout=20, check=True)
+        shown = wait_for(lambda: find(app, (Atspi.Role.LABEL,), 'Alice sent the voucher'), timeout=LIVE)
+        if not ok(shown is not None,
+                  f"alice's note shows in bob's window {time.monotonic() - typed:.1f} s after Ctrl+S"):
+            print(f"# bob's store: {rows(bob, 'notes')}", flush=True)
+            print('# ' + ' '.join(n.get_name() for n in walk(find_window(app, 'Poise'))
+                                  if n.get_role() == Atspi.Role.LABEL), flush=True)
         ok(alice_proc.poll() is None and bob_proc.poll() is None, 'both apps are still running')
     finally:
+        # What the apps said, when something failed: the first thing to read.
+        if failures:
+            for name, log in logs:
+                log.seek(0)
+                for line in log.read().splitlines()[-15:]:
+                    print(f'# {name}: {line}', flush=True)
         for process in reversed(processes):
             try:
                 if process is server:

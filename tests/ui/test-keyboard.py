@@ -15,7 +15,7 @@ import time
 
 import gi
 gi.require_version('Atspi', '2.0')
-from gi.repository import Atspi  # noqa: E402
+from gi.repository import Atspi, GLib  # noqa: E402
 
 POISE = sys.argv[1]
 TIMEOUT = 15.0
@@ -141,11 +141,17 @@ def main():
         time.sleep(0.6)
         key('Return')
         def preview_text():
-            # A label's accessible name is its text in GTK 4.8.
-            for node in walk(app):
-                name = node.get_name() or ''
-                if node.get_role() == Atspi.Role.LABEL and name.startswith('Hello ['):
-                    return name
+            # A label's accessible name is its text in GTK 4.8. The tree is
+            # walked while the app rebuilds it, and a busy app may miss
+            # AT-SPI's reply timeout: such a walk counts as "not yet", and
+            # wait_for tries again (within its own bound).
+            try:
+                for node in walk(app):
+                    name = node.get_name() or ''
+                    if node.get_role() == Atspi.Role.LABEL and name.startswith('Hello ['):
+                        return name
+            except GLib.GError:
+                pass
             return None
 
         text = wait_for(lambda: 'arrived damaged' in (preview_text() or '') and preview_text())

@@ -1158,6 +1158,9 @@ test_notes_create_search_delete_undo (void)
   iterate_for (200);
   dialog = find_new_toplevel (POISE_TYPE_NOTE_DIALOG);
   g_assert_nonnull (dialog);
+  /* Typing starts in the reference. */
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (dialog)),
+                                         GTK_WIDGET (note_dialog_row (dialog, 0))));
   gtk_editable_set_text (note_dialog_row (dialog, 0), "ORD-4711");
   gtk_editable_set_text (note_dialog_row (dialog, 1), "refund, vip, refund");
   set_text_view (dialog, "Promised a refund by Friday");
@@ -1180,6 +1183,8 @@ test_notes_create_search_delete_undo (void)
   dialog = find_new_toplevel (POISE_TYPE_NOTE_DIALOG);
   g_assert_nonnull (dialog);
   g_assert_cmpstr (gtk_editable_get_text (note_dialog_row (dialog, 0)), ==, "T-99");
+  /* With the reference known, typing starts in the text. */
+  g_assert_true (GTK_IS_TEXT_VIEW (gtk_root_get_focus (GTK_ROOT (dialog))));
   /* Nothing to save without text. */
   g_assert_false (gtk_widget_is_sensitive (find_action_button (dialog, "dialog.save")));
   set_text_view (dialog, "Replacement parcel sent with express delivery");
@@ -1187,6 +1192,15 @@ test_notes_create_search_delete_undo (void)
   iterate_for (200);
   parcel = find_only_note (store, "T-99");
   g_assert_cmpuint (count_notes_shown (page), ==, 2);
+
+  /* Ctrl+F on this page searches the notes. */
+  gtk_widget_activate_action (window, "win.search", NULL);
+  iterate_for (100);
+  {
+    GtkSearchBar *bar = GTK_SEARCH_BAR (find_one (GTK_WIDGET (page), GTK_TYPE_SEARCH_BAR));
+
+    g_assert_true (gtk_search_bar_get_search_mode (bar));
+  }
 
   /* Search by reference, then by text. */
   poise_notes_page_search (page, "ORD-4711");
@@ -1395,6 +1409,17 @@ test_conversation_customer_history (void)
 
   /* A note written elsewhere (as sync would) shows up too. */
   later = add_note (store, "CUST-42", "A colleague's note", NULL);
+  wait_for_n_items (model, 4);
+
+  /* The reference is kept with the conversation: a restart shows it. */
+  poise_application_save_conversation (app);
+  stop_app (app);
+  app = start_app ();
+  window = get_window (app);
+  panel = POISE_CUSTOMER_PANEL (find_one (window, POISE_TYPE_CUSTOMER_PANEL));
+  ref_entry = GTK_EDITABLE (find_one (GTK_WIDGET (panel), ADW_TYPE_ENTRY_ROW));
+  model = poise_customer_panel_get_model (panel);
+  g_assert_cmpstr (gtk_editable_get_text (ref_entry), ==, "CUST-42");
   wait_for_n_items (model, 4);
 
   /* A new conversation starts without a customer. */
@@ -1636,6 +1661,7 @@ test_sync_preferences_connect (void)
   g_assert_nonnull (token_row);
   g_assert_cmpint (poise_sync_client_get_state (client), ==, POISE_SYNC_STATE_DISABLED);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (indicator)));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "sync-now"));
 
   /* A wrong token: the test says exactly what failed, and nothing is saved. */
   gtk_editable_set_text (url_row, server->url);
@@ -1672,6 +1698,7 @@ test_sync_preferences_connect (void)
   g_assert_cmpuint (poise_sync_indicator_get_state (indicator), ==, POISE_SYNC_STATE_SYNCED);
   g_assert_cmpstr (poise_sync_indicator_get_summary (indicator), ==, "Synced");
   g_assert_cmpstr (poise_sync_client_get_user_name (client), ==, "alice");
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "sync-now"));
 
   /* The server going away shows as offline or failed, with the reason. */
   g_subprocess_send_signal (server->process, SIGTERM);
@@ -1776,6 +1803,44 @@ test_sync_hand_over (void)
   handed = poise_store_get_follow_up (store, uuid, NULL);
   g_assert_cmpstr (poise_follow_up_get_assignee (handed), !=, "bob");
   g_assert_true (page_shows (page, uuid));
+
+  /* The editor's Assigned To lists the team and hands over too. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "followups.edit", "s", uuid);
+  {
+    GtkWidget *editor = NULL;
+    AdwComboRow *assignee = NULL;
+    g_autoptr(GPtrArray) combos = NULL;
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    while ((editor = find_new_toplevel (POISE_TYPE_FOLLOW_UP_DIALOG)) == NULL &&
+           g_get_monotonic_time () < deadline)
+      iterate_for (50);
+    g_assert_nonnull (editor);
+    combos = find_all (editor, ADW_TYPE_COMBO_ROW);
+    for (guint i = 0; i < combos->len; i++)
+      if (g_strcmp0 (adw_preferences_row_get_title (g_ptr_array_index (combos, i)), "Assigned To") == 0)
+        assignee = g_ptr_array_index (combos, i);
+    g_assert_nonnull (assignee);
+    while (!gtk_widget_get_sensitive (GTK_WIDGET (assignee)) && g_get_monotonic_time () < deadline)
+      iterate_for (50);
+    g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (assignee)));
+    /* alice and bob, alice (herself) chosen. */
+    g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (assignee)), ==, 2);
+    g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (assignee)), ==, "alice");
+    for (guint i = 0; i < 2; i++)
+      {
+        g_autoptr(GtkStringObject) name = g_list_model_get_item (adw_combo_row_get_model (assignee), i);
+
+        if (g_strcmp0 (gtk_string_object_get_string (name), "bob") == 0)
+          adw_combo_row_set_selected (assignee, i);
+      }
+    gtk_widget_activate_action (editor, "dialog.save", NULL);
+    iterate_for (200);
+    g_clear_object (&handed);
+    handed = poise_store_get_follow_up (store, uuid, NULL);
+    g_assert_cmpstr (poise_follow_up_get_assignee (handed), ==, "bob");
+    g_assert_false (page_shows (page, uuid));
+  }
 
   g_settings_set_string (poise_application_get_settings (app), "server-url", "");
   wait_for_sync_state (client, POISE_SYNC_STATE_DISABLED);
