@@ -117,8 +117,13 @@ poise_library_hooks_follow_sync (PoiseApplication *app,
     return;
   poise_library_updater_set_sync_client (updater, client);
   if (client != NULL)
-    g_signal_connect_object (client, "notify::user-role", G_CALLBACK (update_edit_action), app,
-                             G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (client, "notify::user-role", G_CALLBACK (update_edit_action), app,
+                               G_CONNECT_SWAPPED);
+      /* Disconnecting keeps the role but drops the server. */
+      g_signal_connect_object (client, "notify::state", G_CALLBACK (update_edit_action), app,
+                               G_CONNECT_SWAPPED);
+    }
   update_edit_action (app);
 }
 

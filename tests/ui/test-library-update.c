@@ -715,8 +715,10 @@ test_live_publish_reaches_app (void)
   g_action_group_activate_action (G_ACTION_GROUP (app), "edit-library", NULL);
   g_assert_true (wait_until (editor_shown, NULL, WAIT_MS));
 
+  /* Disconnected: no editor in the menu any more. */
   poise_sync_client_set_server (client, NULL, NULL);
   iterate_for (100);
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "edit-library"));
   stop_app (app);
   team_free (team);
   clear_cache ();
