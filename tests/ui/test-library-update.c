@@ -75,6 +75,16 @@ find_all (GtkWidget *root,
   return found;
 }
 
+static GtkWidget *
+find_first (GtkWidget *root,
+            GType      type)
+{
+  g_autoptr(GPtrArray) found = find_all (root, type);
+
+  g_assert_cmpuint (found->len, >, 0);
+  return g_ptr_array_index (found, 0);
+}
+
 /* A mapped label showing @text (with @css_class if not NULL). */
 static GtkWidget *
 find_label (GtkWidget  *root,
@@ -231,6 +241,11 @@ start_app (void)
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
   g_settings_set_string (poise_application_get_settings (app), "script-language", "en");
+  /* Wide enough to show the list and the conversation side by side,
+   * whatever an earlier test left. */
+  g_settings_set_int (poise_application_get_settings (app), "window-width", 900);
+  g_settings_set_int (poise_application_get_settings (app), "window-height", 640);
+  g_settings_set_boolean (poise_application_get_settings (app), "window-maximized", FALSE);
   poise_conversation_reset (poise_application_get_conversation (app));
   g_application_activate (G_APPLICATION (app));
   iterate_for (300);
@@ -396,11 +411,25 @@ test_removed_scenario_keeps_text (void)
   g_assert_null (gtk_list_box_get_selected_row (find_scenario_list (get_window (app))));
   g_assert_true (poise_conversation_view_get_showing_removed (view));
   g_assert_nonnull (find_label (GTK_WIDGET (view), "Threat", "title-2"));
-  maybe_snapshot (get_window (app), "removed-scenario");
   g_assert_nonnull (find_label (GTK_WIDGET (view),
                                 "This scenario was removed from the team's scripts. Its text "
                                 "stays here until you pick another scenario or start a new "
                                 "conversation.", "retired-banner"));
+  maybe_snapshot (get_window (app), "removed-scenario");
+
+  /* Docked at 360 px (the conversation shown), the note wraps instead of
+   * widening the window. */
+  gtk_window_set_default_size (GTK_WINDOW (get_window (app)), 360, 640);
+  iterate_for (400);
+  adw_leaflet_set_visible_child_name (ADW_LEAFLET (find_first (get_window (app), ADW_TYPE_LEAFLET)),
+                                      "content");
+  iterate_for (400);
+  g_assert_cmpint (gtk_widget_get_width (get_window (app)), ==, 360);
+  g_assert_true (gtk_widget_get_mapped (find_label (GTK_WIDGET (view), "Threat", "title-2")));
+  g_assert_cmpint (gtk_widget_get_width (find_label (GTK_WIDGET (view),
+                                                     "This scenario was removed from the team's scripts. Its text "
+                                                     "stays here until you pick another scenario or start a new "
+                                                     "conversation.", "retired-banner")), <=, 360);
 
   /* Another scenario: the removed one is let go. */
   poise_conversation_set_scenario_id (poise_application_get_conversation (app), "lost-parcel");
@@ -497,6 +526,11 @@ test_what_changed_dialog (void)
       iterate_for (500);
       maybe_snapshot (GTK_WIDGET (dialog), "what-changed");
     }
+
+  /* At 360 px the word diff wraps. */
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 360, 500);
+  iterate_for (400);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (dialog)), <=, 360);
 
   gtk_window_destroy (GTK_WINDOW (dialog));
   stop_app (app);
@@ -949,16 +983,6 @@ static gboolean
 message_dialog_shown (gpointer data)
 {
   return find_message_dialog (data) != NULL;
-}
-
-static GtkWidget *
-find_first (GtkWidget *root,
-            GType      type)
-{
-  g_autoptr(GPtrArray) found = find_all (root, type);
-
-  g_assert_cmpuint (found->len, >, 0);
-  return g_ptr_array_index (found, 0);
 }
 
 static void
