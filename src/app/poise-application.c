@@ -294,6 +294,16 @@ follow_up_is_handled (PoiseApplication *self,
   if (poise_follow_up_get_status (follow_up) != POISE_FOLLOW_UP_STATUS_OPEN)
     return TRUE;
 
+  /* Handed over to a colleague: theirs to be reminded of, not ours (and
+   * our Done button would close it for them). */
+  {
+    const char *owner = poise_store_get_owner (self->store);
+    const char *assignee = poise_follow_up_get_assignee (follow_up);
+
+    if (owner != NULL && assignee != NULL && *assignee != '\0' && g_strcmp0 (assignee, owner) != 0)
+      return TRUE;
+  }
+
   now = get_now (self);
   return g_date_time_compare (poise_follow_up_get_due_at (follow_up), now) > 0;
 }

@@ -1729,6 +1729,10 @@ test_sync_preferences_connect (void)
   }
 
   gtk_window_destroy (GTK_WINDOW (preferences));
+  /* The client's cancelled requests to the stopped server finish while
+   * the application still exists (see the report on an intermittent
+   * crash after this test). */
+  iterate_for (2000);
   stop_app (app);
   stop_server (server);
 }
@@ -1844,7 +1848,184 @@ test_sync_hand_over (void)
 
   g_settings_set_string (poise_application_get_settings (app), "server-url", "");
   wait_for_sync_state (client, POISE_SYNC_STATE_DISABLED);
+  iterate_for (500);
   stop_app (app);
+  stop_server (server);
+}
+
+/* A notification daemon on the test bus, in this process: it records
+ * what arrives (org.freedesktop.Notifications, as GLib's freedesktop
+ * backend calls it), so a test can see reminders come and go. */
+typedef struct {
+  guint       owner_id;
+  guint       registration_id;
+  guint32     last_id;
+  GHashTable *summaries;   /* id → summary, while shown */
+} FakeDaemon;
+
+static const char fake_daemon_xml[] =
+  "<node><interface name='org.freedesktop.Notifications'>"
+  "<method name='GetCapabilities'><arg type='as' direction='out'/></method>"
+  "<method name='GetServerInformation'><arg type='s' direction='out'/><arg type='s' direction='out'/>"
+  "<arg type='s' direction='out'/><arg type='s' direction='out'/></method>"
+  "<method name='Notify'><arg type='s' direction='in'/><arg type='u' direction='in'/>"
+  "<arg type='s' direction='in'/><arg type='s' direction='in'/><arg type='s' direction='in'/>"
+  "<arg type='as' direction='in'/><arg type='a{sv}' direction='in'/><arg type='i' direction='in'/>"
+  "<arg type='u' direction='out'/></method>"
+  "<method name='CloseNotification'><arg type='u' direction='in'/></method>"
+  "</interface></node>";
+
+static void
+fake_daemon_method_cb (GDBusConnection       *connection,
+                       const char            *sender,
+                       const char            *object_path,
+                       const char            *interface_name,
+                       const char            *method_name,
+                       GVariant              *parameters,
+                       GDBusMethodInvocation *invocation,
+                       gpointer               user_data)
+{
+  FakeDaemon *daemon = user_data;
+
+  if (g_str_equal (method_name, "GetCapabilities"))
+    {
+      const char *caps[] = { "actions", "body", NULL };
+
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(^as)", caps));
+    }
+  else if (g_str_equal (method_name, "GetServerInformation"))
+    g_dbus_method_invocation_return_value (invocation,
+                                           g_variant_new ("(ssss)", "fake", "poise", "1", "1.2"));
+  else if (g_str_equal (method_name, "Notify"))
+    {
+      const char *summary;
+      const char *entry = "";
+      g_autoptr(GVariant) hints = NULL;
+      guint32 replaces;
+      guint32 id;
+
+      g_variant_get (parameters, "(&su&s&s&s@as@a{sv}i)", NULL, &replaces, NULL, &summary,
+                     NULL, NULL, &hints, NULL);
+      /* Which application sent it: earlier tests' ones may still run. */
+      g_variant_lookup (hints, "desktop-entry", "&s", &entry);
+      id = replaces != 0 ? replaces : ++daemon->last_id;
+      g_hash_table_insert (daemon->summaries, GUINT_TO_POINTER (id),
+                           g_strdup_printf ("%s: %s", entry, summary));
+      g_dbus_method_invocation_return_value (invocation, g_variant_new ("(u)", id));
+    }
+  else
+    {
+      guint32 id;
+
+      g_variant_get (parameters, "(u)", &id);
+      g_hash_table_remove (daemon->summaries, GUINT_TO_POINTER (id));
+      g_dbus_method_invocation_return_value (invocation, NULL);
+    }
+}
+
+static FakeDaemon *
+fake_daemon_start (void)
+{
+  static const GDBusInterfaceVTable vtable = { fake_daemon_method_cb, NULL, NULL, { 0 } };
+  FakeDaemon *daemon = g_new0 (FakeDaemon, 1);
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (fake_daemon_xml, NULL);
+  g_autoptr(GError) error = NULL;
+
+  daemon->summaries = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  daemon->registration_id = g_dbus_connection_register_object (bus, "/org/freedesktop/Notifications",
+                                                               info->interfaces[0], &vtable,
+                                                               daemon, NULL, &error);
+  g_assert_no_error (error);
+  daemon->owner_id = g_bus_own_name_on_connection (bus, "org.freedesktop.Notifications",
+                                                   G_BUS_NAME_OWNER_FLAGS_REPLACE,
+                                                   NULL, NULL, NULL, NULL);
+  iterate_for (200);
+  return daemon;
+}
+
+static void
+fake_daemon_stop (FakeDaemon *daemon)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+
+  g_bus_unown_name (daemon->owner_id);
+  g_dbus_connection_unregister_object (bus, daemon->registration_id);
+  g_hash_table_unref (daemon->summaries);
+  g_free (daemon);
+}
+
+/* Whether @app shows a notification titled @summary. */
+static gboolean
+fake_daemon_shows (FakeDaemon       *daemon,
+                   PoiseApplication *app,
+                   const char       *summary)
+{
+  g_autofree char *wanted = g_strdup_printf ("%s: %s",
+                                             g_application_get_application_id (G_APPLICATION (app)),
+                                             summary);
+  GHashTableIter iter;
+  const char *shown;
+
+  g_hash_table_iter_init (&iter, daemon->summaries);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &shown))
+    if (g_strcmp0 (shown, wanted) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Handing a due follow-up over takes its reminder away from this agent. */
+static void
+test_sync_hand_over_withdraws_reminder (void)
+{
+  g_autofree char *alice = NULL;
+  g_autofree char *bob = NULL;
+  TestServer *server = start_server (&alice, &bob);
+  FakeDaemon *daemon = fake_daemon_start ();
+  PoiseApplication *app = start_app ();
+  GtkWidget *window = get_window (app);
+  PoiseStore *store = poise_application_get_store (app);
+  PoiseSyncClient *client = poise_application_get_sync_client (app);
+  PoiseFollowUpsPage *page = POISE_FOLLOW_UPS_PAGE (find_one (window, POISE_TYPE_FOLLOW_UPS_PAGE));
+  g_autoptr(PoiseFollowUp) follow_up = poise_follow_up_new ();
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) due = g_date_time_add_seconds (now, 2);
+  g_autoptr(GError) error = NULL;
+  gint64 deadline;
+
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    poise_credentials_store_async (server->url, alice, NULL, store_result_cb, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (poise_credentials_store_finish (result, NULL));
+  }
+  g_settings_set_string (poise_application_get_settings (app), "server-url", server->url);
+  wait_for_sync_state (client, POISE_SYNC_STATE_SYNCED);
+
+  /* Due in two seconds: the reminder comes. */
+  poise_follow_up_set_customer_name (follow_up, "Mr Handover");
+  poise_follow_up_set_due_at (follow_up, due);
+  g_assert_true (poise_store_insert_follow_up (store, follow_up, NULL));
+  deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+  while (!fake_daemon_shows (daemon, app, "Follow-up due: Mr Handover") && g_get_monotonic_time () < deadline)
+    iterate_for (50);
+  g_assert_true (fake_daemon_shows (daemon, app, "Follow-up due: Mr Handover"));
+
+  /* Handed over to bob: alice's reminder goes. */
+  g_assert_true (poise_follow_ups_page_hand_over (page, poise_follow_up_get_uuid (follow_up), "bob", &error));
+  g_assert_no_error (error);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (fake_daemon_shows (daemon, app, "Follow-up due: Mr Handover") && g_get_monotonic_time () < deadline)
+    iterate_for (50);
+  g_assert_false (fake_daemon_shows (daemon, app, "Follow-up due: Mr Handover"));
+
+  g_settings_set_string (poise_application_get_settings (app), "server-url", "");
+  wait_for_sync_state (client, POISE_SYNC_STATE_DISABLED);
+  iterate_for (500);
+  stop_app (app);
+  fake_daemon_stop (daemon);
   stop_server (server);
 }
 
@@ -1912,6 +2093,7 @@ main (int   argc,
   g_test_add_func ("/sync/preferences-connect", test_sync_preferences_connect);
   g_test_add_func ("/sync/hand-over", test_sync_hand_over);
   g_test_add_func ("/sync/deletions-dialog", test_sync_deletions_dialog);
+  g_test_add_func ("/sync/hand-over-withdraws-reminder", test_sync_hand_over_withdraws_reminder);
 
   result = g_test_run ();
 
