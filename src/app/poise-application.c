@@ -15,6 +15,7 @@
 #include "poise-autostart.h"
 #include "poise-backup-alerts.h"
 #include "poise-credentials.h"
+#include "poise-library-hooks.h"
 #include "poise-preferences-window.h"
 #include "poise-window.h"
 
@@ -35,6 +36,7 @@ struct _PoiseApplication
   GSettings         *settings;
   PoiseLibrary      *library;
   GError            *library_error;
+  PoiseLibraryUpdater *library_updater;
   PoiseConversation *conversation;
   PoiseStore        *store;
   PoiseReminderScheduler *scheduler;
@@ -72,6 +74,7 @@ G_DEFINE_FINAL_TYPE (PoiseApplication, poise_application, ADW_TYPE_APPLICATION)
 enum {
   PROP_0,
   PROP_SCRIPT_LANGUAGE,
+  PROP_LIBRARY,
   N_PROPS
 };
 
@@ -614,6 +617,8 @@ start_sync (PoiseApplication *self)
   self->backup_alerts = poise_backup_alerts_new (G_APPLICATION (self), self->sync_client);
   g_signal_connect_object (self->settings, "changed::server-url",
                            G_CALLBACK (on_server_url_changed_cb), self, G_CONNECT_SWAPPED);
+  /* The team's scripts follow the same server. */
+  poise_library_hooks_follow_sync (self, self->sync_client);
   configure_sync (self);
 }
 
@@ -990,9 +995,14 @@ poise_application_startup (GApplication *app)
                                 G_SETTINGS_BIND_GET,
                                 color_scheme_get_mapping, NULL, NULL, NULL);
 
-  self->library = poise_library_new_default (&self->library_error);
-  if (self->library == NULL)
-    g_critical ("The built-in script library is invalid: %s", self->library_error->message);
+  /* The team's last library if one was received, else the built-in one. */
+  self->library_updater = poise_library_hooks_start (self);
+  self->library = poise_library_updater_get_library (self->library_updater);
+  if (self->library != NULL)
+    g_object_ref (self->library);
+  else
+    g_set_error (&self->library_error, POISE_LIBRARY_ERROR, POISE_LIBRARY_ERROR_INVALID,
+                 "The built-in script library is invalid");
 
   open_store (self);
   restore_conversation (self);
@@ -1026,6 +1036,7 @@ poise_application_shutdown (GApplication *app)
     g_cancellable_cancel (self->token_lookup);
   g_clear_object (&self->token_lookup);
   g_clear_object (&self->backup_alerts);
+  poise_library_hooks_follow_sync (self, NULL);
   /* Stops its timers and socket with the last reference. */
   g_clear_object (&self->sync_client);
 
@@ -1048,6 +1059,10 @@ poise_application_get_property (GObject    *object,
     {
     case PROP_SCRIPT_LANGUAGE:
       g_value_set_string (value, poise_application_get_script_language (self));
+      break;
+
+    case PROP_LIBRARY:
+      g_value_set_object (value, self->library);
       break;
 
     default:
@@ -1074,6 +1089,7 @@ poise_application_finalize (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->library);
   g_clear_error (&self->library_error);
+  g_clear_object (&self->library_updater);
   g_clear_object (&self->conversation);
   g_clear_object (&self->backup_alerts);
   g_clear_object (&self->sync_client);
@@ -1109,6 +1125,11 @@ poise_application_class_init (PoiseApplicationClass *klass)
     g_param_spec_string ("script-language", NULL, NULL,
                          "en",
                          (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_LIBRARY] =
+    g_param_spec_object ("library", NULL, NULL,
+                         POISE_TYPE_LIBRARY,
+                         (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -1250,6 +1271,40 @@ poise_application_get_scheduler (PoiseApplication *self)
   g_return_val_if_fail (POISE_IS_APPLICATION (self), NULL);
 
   return self->scheduler;
+}
+
+/**
+ * poise_application_set_library:
+ * @library: the script library to use from now on
+ *
+ * Switches the scripts; the conversation in progress stays as it is (it
+ * holds only ids and values). Notifies "library".
+ */
+void
+poise_application_set_library (PoiseApplication *self,
+                               PoiseLibrary     *library)
+{
+  g_return_if_fail (POISE_IS_APPLICATION (self));
+  g_return_if_fail (POISE_IS_LIBRARY (library));
+
+  if (!g_set_object (&self->library, library))
+    return;
+  g_clear_error (&self->library_error);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIBRARY]);
+}
+
+/**
+ * poise_application_get_library_updater:
+ *
+ * Returns: (transfer none) (nullable): what keeps the team's library
+ *   current; %NULL before start-up
+ */
+PoiseLibraryUpdater *
+poise_application_get_library_updater (PoiseApplication *self)
+{
+  g_return_val_if_fail (POISE_IS_APPLICATION (self), NULL);
+
+  return self->library_updater;
 }
 
 /**

@@ -8,6 +8,7 @@
 
 #include "poise-conversation.h"
 #include "poise-library.h"
+#include "poise-library-updater.h"
 #include "poise-reminder-scheduler.h"
 #include "poise-store.h"
 #include "poise-sync-client.h"
@@ -36,5 +37,11 @@ gboolean           poise_application_get_running_in_background (PoiseApplication
 gboolean           poise_application_save_conversation (PoiseApplication *self);
 /* Nullable, as the store. Disabled until a team server is set up. */
 PoiseSyncClient   *poise_application_get_sync_client  (PoiseApplication *self);
+
+/* Switches the scripts (notify::library); the conversation stays. */
+void               poise_application_set_library      (PoiseApplication *self,
+                                                       PoiseLibrary     *library);
+/* Nullable before start-up. */
+PoiseLibraryUpdater *poise_application_get_library_updater (PoiseApplication *self);
 
 G_END_DECLS

@@ -22,6 +22,9 @@ struct _PoiseConversationView
 
   PoiseLibrary      *library;
   PoiseConversation *conversation;
+  /* The scenario in use when a library update removed it: still shown
+   * until the agent picks another one. */
+  PoiseScenario     *retired;
   char              *language;
   GPtrArray         *step_checks;   /* GtkCheckButton, in checklist order */
   gboolean           syncing;
@@ -46,6 +49,7 @@ struct _PoiseConversationView
   GtkWidget         *promise_box;
   GtkLabel          *promise_label;
   PoiseReplyDraft   *reply_draft;
+  GtkRevealer       *retired_revealer;
   GtkStack          *scenario_stack;
   GtkWidget         *scroller;
   GtkLabel          *title_label;
@@ -65,6 +69,11 @@ get_scenario (PoiseConversationView *self)
   scenario_id = poise_conversation_get_scenario_id (self->conversation);
   if (scenario_id == NULL)
     return NULL;
+
+  if (poise_library_lookup_scenario (self->library, scenario_id) == NULL &&
+      self->retired != NULL &&
+      g_strcmp0 (poise_scenario_get_id (self->retired), scenario_id) == 0)
+    return self->retired;
 
   return poise_library_lookup_scenario (self->library, scenario_id);
 }
@@ -341,6 +350,7 @@ render_scenario (PoiseConversationView *self)
       return;
     }
 
+  gtk_revealer_set_reveal_child (self->retired_revealer, scenario == self->retired);
   gtk_label_set_label (self->title_label, poise_scenario_get_title (scenario, self->language));
   emotion = g_markup_printf_escaped ("<b>%s</b> %s", _("Customer probably feels:"),
                                      poise_scenario_get_emotion (scenario, self->language));
@@ -386,6 +396,11 @@ on_scenario_changed_cb (PoiseConversationView *self,
                         GParamSpec            *pspec,
                         PoiseConversation     *conversation)
 {
+  const char *scenario_id = poise_conversation_get_scenario_id (conversation);
+
+  if (self->retired != NULL &&
+      g_strcmp0 (scenario_id, poise_scenario_get_id (self->retired)) != 0)
+    g_clear_object (&self->retired);
   render_scenario (self);
   gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (self->scroller)), 0);
 }
@@ -460,6 +475,7 @@ poise_conversation_view_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), POISE_TYPE_CONVERSATION_VIEW);
   g_clear_object (&self->library);
+  g_clear_object (&self->retired);
   g_clear_object (&self->conversation);
 
   G_OBJECT_CLASS (poise_conversation_view_parent_class)->dispose (object);
@@ -511,6 +527,7 @@ poise_conversation_view_class_init (PoiseConversationViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, progress_label);
   gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, promise_box);
   gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, promise_label);
+  gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, retired_revealer);
   gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, scenario_stack);
   gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, scroller);
   gtk_widget_class_bind_template_child (widget_class, PoiseConversationView, title_label);
@@ -553,6 +570,46 @@ poise_conversation_view_setup (PoiseConversationView *self,
 
   poise_message_analyzer_setup (self->message_analyzer, library, conversation, language);
   poise_conversation_view_reload (self);
+}
+
+/**
+ * poise_conversation_view_set_library:
+ *
+ * Switches to @library, keeping the conversation. A scenario in use that
+ * @library no longer has stays shown, with a note that it was removed.
+ */
+void
+poise_conversation_view_set_library (PoiseConversationView *self,
+                                     PoiseLibrary          *library)
+{
+  g_autoptr(PoiseScenario) current = NULL;
+
+  g_return_if_fail (POISE_IS_CONVERSATION_VIEW (self));
+  g_return_if_fail (POISE_IS_LIBRARY (library));
+
+  if (self->library == library)
+    return;
+
+  current = get_scenario (self);
+  if (current != NULL)
+    g_object_ref (current);
+  g_set_object (&self->library, library);
+  if (current != NULL &&
+      poise_library_lookup_scenario (library, poise_scenario_get_id (current)) == NULL)
+    g_set_object (&self->retired, current);
+  else
+    g_clear_object (&self->retired);
+
+  poise_conversation_view_reload (self);
+}
+
+/* Whether the scenario shown is one a library update removed. */
+gboolean
+poise_conversation_view_get_showing_removed (PoiseConversationView *self)
+{
+  g_return_val_if_fail (POISE_IS_CONVERSATION_VIEW (self), FALSE);
+
+  return self->retired != NULL && get_scenario (self) == self->retired;
 }
 
 void

@@ -24,6 +24,10 @@ void      poise_conversation_view_setup        (PoiseConversationView *self,
                                                 PoiseLibrary          *library,
                                                 PoiseConversation     *conversation,
                                                 const char            *language);
+/* Switches scripts; a removed scenario in use stays shown, marked so. */
+void      poise_conversation_view_set_library  (PoiseConversationView *self,
+                                                PoiseLibrary          *library);
+gboolean  poise_conversation_view_get_showing_removed (PoiseConversationView *self);
 void      poise_conversation_view_set_language (PoiseConversationView *self,
                                                 const char            *language);
 /* Rebuilds the fields from the conversation, after it was replaced wholesale. */

@@ -16,6 +16,7 @@
 #include "poise-notes-page.h"
 #include "poise-query.h"
 #include "poise-scenario-row.h"
+#include "poise-library-hooks.h"
 #include "poise-sync-indicator.h"
 #include "poise-window.h"
 
@@ -254,6 +255,22 @@ on_script_language_changed_cb (PoiseWindow      *self,
 {
   poise_conversation_view_set_language (self->conversation_view, get_language (self));
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  rebind_scenarios (self);
+  update_title (self);
+}
+
+/* A new library: the list and the view follow, the conversation stays. */
+static void
+on_library_changed_cb (PoiseWindow      *self,
+                       GParamSpec       *pspec,
+                       PoiseApplication *application)
+{
+  PoiseLibrary *library = poise_application_get_library (application);
+
+  if (library == NULL)
+    return;
+  gtk_filter_list_model_set_model (self->filtered, poise_library_get_scenarios (library));
+  poise_conversation_view_set_library (self->conversation_view, library);
   rebind_scenarios (self);
   update_title (self);
 }
@@ -587,6 +604,10 @@ setup (PoiseWindow      *self,
   g_signal_connect_object (self->application, "notify::script-language",
                            G_CALLBACK (on_script_language_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->application, "notify::library",
+                           G_CALLBACK (on_library_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  poise_library_hooks_setup_window (self, self->application);
   update_title (self);
 
   /* Resume where the agent was: with a scenario open, show it. */

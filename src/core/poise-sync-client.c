@@ -1431,3 +1431,29 @@ poise_sync_client_ack_backup_finish (PoiseSyncClient  *self,
   id = g_task_propagate_pointer (G_TASK (result), error);
   return id != NULL;
 }
+
+/**
+ * poise_sync_client_get_url:
+ *
+ * Returns: (nullable): the team server's address; %NULL while disabled
+ */
+const char *
+poise_sync_client_get_url (PoiseSyncClient *self)
+{
+  g_return_val_if_fail (POISE_IS_SYNC_CLIENT (self), NULL);
+  return self->url;
+}
+
+/**
+ * poise_sync_client_get_token:
+ *
+ * For the other API clients of the same server (the script library).
+ *
+ * Returns: (nullable): the user's token; %NULL while disabled
+ */
+const char *
+poise_sync_client_get_token (PoiseSyncClient *self)
+{
+  g_return_val_if_fail (POISE_IS_SYNC_CLIENT (self), NULL);
+  return self->token;
+}

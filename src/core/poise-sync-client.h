@@ -41,6 +41,9 @@ const char      *poise_sync_client_get_user_role         (PoiseSyncClient     *s
 GDateTime       *poise_sync_client_get_last_synced       (PoiseSyncClient     *self);
 guint            poise_sync_client_get_pending           (PoiseSyncClient     *self);
 gboolean         poise_sync_client_get_live              (PoiseSyncClient     *self);
+/* The server and token set, for other clients of the same server. */
+const char      *poise_sync_client_get_url               (PoiseSyncClient     *self);
+const char      *poise_sync_client_get_token             (PoiseSyncClient     *self);
 
 /* Seconds a request may take before it counts as a stalled server
  * (default 30); mainly for tests. */
