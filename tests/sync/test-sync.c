@@ -9,6 +9,7 @@
 #define G_LOG_DOMAIN "test-sync"
 
 #include "poise-store-sync.h"
+#include "poise-reminder-scheduler.h"
 #include "poise-sync-client.h"
 #include "server-fixture.h"
 
@@ -730,6 +731,13 @@ n_mine (Agent *agent)
 }
 
 static void
+count_due_cb (guint         *count,
+              PoiseFollowUp *follow_up)
+{
+  (*count)++;
+}
+
+static void
 test_handover (void)
 {
   TestServer *server = test_server_start (NULL);
@@ -737,9 +745,23 @@ test_handover (void)
   Agent *ben = agent_new ("ben");
   g_autoptr(PoiseFollowUp) follow_up = poise_follow_up_new ();
   g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) due = g_date_time_add_minutes (now, 30);
+  /* Each agent's reminders, on clocks the test moves. */
+  g_autoptr(PoiseClock) ana_clock = poise_clock_new_manual (now);
+  g_autoptr(PoiseClock) ben_clock = poise_clock_new_manual (now);
+  g_autoptr(PoiseReminderScheduler) ana_reminders = poise_reminder_scheduler_new (ana->store, ana_clock);
+  g_autoptr(PoiseReminderScheduler) ben_reminders = poise_reminder_scheduler_new (ben->store, ben_clock);
+  guint ana_due = 0, ben_due = 0;
+
+  g_signal_connect_swapped (ana_reminders, "due", G_CALLBACK (count_due_cb), &ana_due);
+  g_signal_connect_swapped (ben_reminders, "due", G_CALLBACK (count_due_cb), &ben_due);
+  poise_reminder_scheduler_start (ana_reminders);
+  poise_reminder_scheduler_start (ben_reminders);
 
   agent_connect (ana, server);
   agent_connect (ben, server);
+  poise_follow_up_set_due_at (follow_up, due);
   g_assert_true (poise_store_insert_follow_up (ana->store, follow_up, &error));
   sync_wait (ana);
   sync_wait (ben);
@@ -754,6 +776,19 @@ test_handover (void)
   g_assert_cmpuint (n_mine (ana), ==, 0);
   g_assert_cmpuint (n_mine (ben), ==, 1);
 
+  /* The reminder moved with it: ben is reminded when it is due, ana not. */
+  g_assert_null (poise_reminder_scheduler_get_next_due (ana_reminders));
+  g_assert_nonnull (poise_reminder_scheduler_get_next_due (ben_reminders));
+  /* The store keeps whole seconds. */
+  g_assert_cmpint (g_date_time_to_unix (poise_reminder_scheduler_get_next_due (ben_reminders)), ==,
+                   g_date_time_to_unix (due));
+  poise_clock_advance (ana_clock, 31 * G_TIME_SPAN_MINUTE);
+  poise_clock_advance (ben_clock, 31 * G_TIME_SPAN_MINUTE);
+  g_assert_cmpuint (ana_due, ==, 0);
+  g_assert_cmpuint (ben_due, ==, 1);
+
+  g_clear_object (&ana_reminders);
+  g_clear_object (&ben_reminders);
   agent_free (ana);
   agent_free (ben);
   test_server_free (server);
