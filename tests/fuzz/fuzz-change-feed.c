@@ -163,6 +163,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     open_store ();
   if (root == NULL)
     return 0;
+  /* Conflicted copies pile up; a store that only grows slows every run. */
+  if (round % 2000 == 1998)
+    {
+      execute ("DELETE FROM notes");
+      execute ("DELETE FROM follow_ups");
+      execute ("DELETE FROM outbox");
+      execute ("DELETE FROM base");
+    }
 
   try_page (root, size % 3);
   check_integrity ();
