@@ -6,8 +6,9 @@
 #   make test    all meson tests under Xvfb + a private bus, then the core/server/sync
 #                suites again under ASan+UBSan, then each fuzz target briefly;
 #                ends "N passed, N failed"
-#   make fuzz    each libFuzzer target for FUZZ_SECONDS (default 300) each, and the
-#                server SIGKILL loop for FUZZ_KILL_ROUNDS (default 1000) kills
+#   make fuzz    each libFuzzer target for FUZZ_SECONDS (default 300) each, the
+#                server SIGKILL loop for FUZZ_KILL_ROUNDS (default 1000) kills, and
+#                the sync property test with PROPERTY_SCHEDULES (default 20000)
 #   make bench   the benchmarks (bench-library, bench-store, bench-coaching, bench-sync,
 #                bench-follow-ups.sh, bench-launch.sh, bench-server.sh, bench-library-publish)
 #   make update-po  regenerate the template and merge it into po/*.po
@@ -111,13 +112,19 @@ test: deps build asan-build fuzz-build
 	BUILDDIR=$(BUILDDIR) ASAN_BUILDDIR=$(ASAN_BUILDDIR) FUZZ_BUILDDIR=$(FUZZ_BUILDDIR) \
 	  FUZZ_SECONDS=$(TEST_FUZZ_SECONDS) .ci/run-tests.sh
 
-# Long fuzzing runs; each target's seconds are logged for docs/testing.md.
+# Long fuzzing runs; each target's seconds are logged for docs/testing.md
+# (run-fuzz.sh writes them to work/seconds.log). Then the server SIGKILL
+# loop with FUZZ_KILL_ROUNDS kills and the sync property test with
+# PROPERTY_SCHEDULES random schedules.
+PROPERTY_SCHEDULES ?= 20000
 fuzz: deps build fuzz-build
 	FUZZ_SECONDS=$(FUZZ_SECONDS) .ci/test-env.sh \
 	  meson test -C $(FUZZ_BUILDDIR) --suite fuzz --num-processes 1 --print-errorlogs
+	@bench/fuzz-hours.sh $(FUZZ_BUILDDIR)/tests/fuzz/work/seconds.log
 	POISE_KILL_ROUNDS=$(FUZZ_KILL_ROUNDS) .ci/test-env.sh \
 	  meson test -C $(BUILDDIR) server-kill-loop --timeout-multiplier 20 --print-errorlogs
-	@bench/fuzz-hours.sh $(FUZZ_BUILDDIR)/tests/fuzz/work/seconds.log
+	POISE_PROPERTY_SCHEDULES=$(PROPERTY_SCHEDULES) .ci/test-env.sh \
+	  meson test -C $(BUILDDIR) sync-property --timeout-multiplier 0 --print-errorlogs
 
 bench: deps bench-deps build
 	BUILDDIR=$(BUILDDIR) .ci/test-env.sh $(BUILDDIR)/bench/bench-library

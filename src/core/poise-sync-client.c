@@ -269,27 +269,23 @@ pull_cb (GObject      *source,
   g_autoptr(PoiseSyncClient) self = user_data;
   g_autoptr(PoiseSyncReply) reply = finish_request (self, result);
   g_autoptr(GError) error = NULL;
-  JsonObject *object;
-  JsonNode *changes, *more;
+  JsonArray *changes;
+  gboolean more;
   guint n_deletions = 0, n_local = 0;
   gint64 last_seq;
 
   if (reply == NULL)
     return;
 
-  object = json_node_get_object (reply->json);
-  changes = json_object_get_member (object, "changes");
-  more = json_object_get_member (object, "more");
   if (reply->status != SOUP_STATUS_OK ||
-      changes == NULL || !JSON_NODE_HOLDS_ARRAY (changes) ||
-      !_poise_sync_get_int (reply->json, "last_seq", &last_seq) || last_seq < 0 ||
-      more == NULL || !JSON_NODE_HOLDS_VALUE (more) || json_node_get_value_type (more) != G_TYPE_BOOLEAN)
+      !_poise_sync_parse_changes_page (reply->json, poise_store_get_cursor (self->store),
+                                       &changes, &last_seq, &more))
     {
       fail_garbage (self, "changes, last_seq, more");
       return;
     }
 
-  if (!poise_store_apply_changes (self->store, json_node_get_array (changes), last_seq,
+  if (!poise_store_apply_changes (self->store, changes, last_seq,
                                   self->deletions_policy, &n_deletions, &n_local, &error))
     {
       if (g_error_matches (error, POISE_STORE_ERROR, POISE_STORE_ERROR_TOO_MANY_DELETIONS))
@@ -312,7 +308,7 @@ pull_cb (GObject      *source,
   self->deletions_policy = POISE_DELETIONS_ASK;
   self->awaiting_deletions = FALSE;
 
-  if (json_node_get_boolean (more))
+  if (more)
     pull_page (self);
   else if (poise_store_get_pending (self->store) > g_hash_table_size (self->refused) &&
            self->push_rounds < MAX_PUSH_ROUNDS)

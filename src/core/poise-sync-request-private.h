@@ -66,4 +66,15 @@ gboolean        _poise_sync_get_int      (JsonNode            *object,
                                           const char          *member,
                                           gint64              *value);
 
+/* The top of a GET /api/v1/changes?since=@since answer: FALSE if @root
+ * is not an object with a "changes" array, an integer "last_seq" >= 0 and
+ * a boolean "more", or if the changes' "seq"s do not rise from @since to
+ * last_seq (a cursor past them would skip changes for good).  @changes
+ * points into @root; poise_store_apply_changes() checks the changes. */
+gboolean        _poise_sync_parse_changes_page (JsonNode   *root,
+                                                gint64      since,
+                                                JsonArray **changes,
+                                                gint64     *last_seq,
+                                                gboolean   *more);
+
 G_END_DECLS

@@ -96,6 +96,42 @@ _poise_sync_get_int (JsonNode   *object,
   return TRUE;
 }
 
+gboolean
+_poise_sync_parse_changes_page (JsonNode   *root,
+                                gint64      since,
+                                JsonArray **changes,
+                                gint64     *last_seq,
+                                gboolean   *more)
+{
+  JsonNode *array, *flag;
+  gint64 seq = since;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return FALSE;
+  array = json_object_get_member (json_node_get_object (root), "changes");
+  flag = json_object_get_member (json_node_get_object (root), "more");
+  if (array == NULL || !JSON_NODE_HOLDS_ARRAY (array) ||
+      !_poise_sync_get_int (root, "last_seq", last_seq) || *last_seq < 0 ||
+      flag == NULL || !JSON_NODE_HOLDS_VALUE (flag) || json_node_get_value_type (flag) != G_TYPE_BOOLEAN)
+    return FALSE;
+  *changes = json_node_get_array (array);
+  *more = json_node_get_boolean (flag);
+
+  /* The cursor must never pass a change it did not apply: the seqs go up
+   * from @since and last_seq is the last of them (or at most @since). */
+  for (guint i = 0; i < json_array_get_length (*changes); i++)
+    {
+      gint64 next;
+
+      if (!_poise_sync_get_int (json_array_get_element (*changes, i), "seq", &next) || next <= seq)
+        return FALSE;
+      seq = next;
+    }
+  if (json_array_get_length (*changes) > 0 ? *last_seq != seq : *last_seq > since)
+    return FALSE;
+  return TRUE;
+}
+
 /* A transport failure as one of our errors. */
 static void
 set_transport_error (GError     **error,

@@ -9,8 +9,10 @@
 #define G_LOG_DOMAIN "test-sync"
 
 #include "poise-store-sync.h"
+#include "poise-json-guard.h"
 #include "poise-reminder-scheduler.h"
 #include "poise-sync-client.h"
+#include "poise-sync-request-private.h"
 #include "server-fixture.h"
 
 #include <glib/gstdio.h>
@@ -1086,12 +1088,54 @@ test_list_users (void)
   test_server_free (server);
 }
 
+/* Regression (fuzz-change-feed): a page whose last_seq runs past its
+ * changes moved the cursor past changes never applied, which no later
+ * pull brings back. */
+static void
+test_changes_page (void)
+{
+  static const struct {
+    const char *page;
+    gint64      since;
+    gboolean    valid;
+  } pages[] = {
+    { "{\"changes\":[],\"last_seq\":4,\"more\":false}", 4, TRUE },
+    { "{\"changes\":[{\"seq\":5},{\"seq\":6}],\"last_seq\":6,\"more\":true}", 4, TRUE },
+    /* The cursor would skip 7..100 or 1..4 (or a seq already applied). */
+    { "{\"changes\":[{\"seq\":5},{\"seq\":6}],\"last_seq\":100,\"more\":false}", 4, FALSE },
+    { "{\"changes\":[],\"last_seq\":100,\"more\":false}", 4, FALSE },
+    { "{\"changes\":[{\"seq\":4}],\"last_seq\":4,\"more\":false}", 4, FALSE },
+    { "{\"changes\":[{\"seq\":6},{\"seq\":5}],\"last_seq\":5,\"more\":false}", 4, FALSE },
+    { "{\"changes\":[{\"id\":\"x\"}],\"last_seq\":5,\"more\":false}", 4, FALSE },
+    { "{\"changes\":[],\"last_seq\":-1,\"more\":false}", 0, FALSE },
+    { "{\"changes\":{},\"last_seq\":0,\"more\":false}", 0, FALSE },
+    { "{\"changes\":[],\"last_seq\":0,\"more\":1}", 0, FALSE },
+    { "[]", 0, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      static const PoiseJsonLimits limits = { 4096, 8 };
+      g_autoptr(GBytes) bytes = g_bytes_new_static (pages[i].page, strlen (pages[i].page));
+      g_autoptr(JsonNode) root = poise_json_parse_guarded (bytes, &limits, NULL);
+      JsonArray *changes = NULL;
+      gint64 last_seq = -1;
+      gboolean more = FALSE;
+
+      g_assert_nonnull (root);
+      g_test_message ("%s", pages[i].page);
+      g_assert_cmpint (_poise_sync_parse_changes_page (root, pages[i].since, &changes, &last_seq, &more),
+                       ==, pages[i].valid);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/sync/changes-page", test_changes_page);
   g_test_add_func ("/sync/disabled", test_disabled);
   g_test_add_func ("/sync/two-agents-merge", test_two_agents_merge);
   g_test_add_func ("/sync/offline-500", test_offline_500);
