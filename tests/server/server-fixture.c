@@ -479,3 +479,124 @@ test_stand_in_stop (TestStandIn *stand_in)
   g_free (stand_in->url);
   g_free (stand_in);
 }
+
+/* Live socket clients */
+
+static gboolean
+live_timeout_cb (gpointer user_data)
+{
+  g_error ("Timed out waiting on the live socket");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+live_connected_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  TestLive *live = user_data;
+
+  live->connection = soup_session_websocket_connect_finish (SOUP_SESSION (source), result,
+                                                            &live->error);
+  g_main_loop_quit (live->loop);
+}
+
+static void
+live_message_cb (SoupWebsocketConnection *connection,
+                 gint                     type,
+                 GBytes                  *message,
+                 TestLive                *live)
+{
+  live->received_at = g_get_monotonic_time ();
+  g_free (live->text);
+  live->text = g_strndup (g_bytes_get_data (message, NULL), g_bytes_get_size (message));
+  g_main_loop_quit (live->loop);
+}
+
+static void
+live_closed_cb (SoupWebsocketConnection *connection,
+                TestLive                *live)
+{
+  live->closed = TRUE;
+  live->close_code = soup_websocket_connection_get_close_code (connection);
+  g_main_loop_quit (live->loop);
+}
+
+void
+test_live_connect (TestLive    *live,
+                   SoupSession *session,
+                   TestServer  *server,
+                   const char  *token)
+{
+  g_autofree char *url = g_strdup_printf ("ws://127.0.0.1:%u/api/v1/live", server->port);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  guint timeout = g_timeout_add_seconds (10, live_timeout_cb, NULL);
+
+  if (token != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
+    }
+  live->loop = g_main_loop_new (NULL, FALSE);
+  soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
+                                        live_connected_cb, live);
+  g_main_loop_run (live->loop);
+  g_source_remove (timeout);
+  live->status = soup_message_get_status (msg);
+  if (live->connection != NULL)
+    {
+      g_signal_connect (live->connection, "message", G_CALLBACK (live_message_cb), live);
+      g_signal_connect (live->connection, "closed", G_CALLBACK (live_closed_cb), live);
+    }
+}
+
+void
+test_live_wait (TestLive *live)
+{
+  guint timeout = g_timeout_add_seconds (10, live_timeout_cb, NULL);
+
+  g_main_loop_run (live->loop);
+  g_source_remove (timeout);
+}
+
+void
+test_live_clear (TestLive *live)
+{
+  if (live->connection != NULL)
+    g_signal_handlers_disconnect_by_data (live->connection, live);
+  g_clear_object (&live->connection);
+  g_clear_pointer (&live->loop, g_main_loop_unref);
+  g_clear_error (&live->error);
+  g_clear_pointer (&live->text, g_free);
+}
+
+/* Waiting */
+
+guint
+test_time_scale (void)
+{
+  return MAX (1, g_ascii_strtoull (g_getenv ("POISE_TEST_TIME_SCALE") ?: "1", NULL, 10));
+}
+
+static gboolean
+wait_timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+gboolean
+test_wait_until (TestCondition condition,
+                 gpointer      data,
+                 guint         ms)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add (ms, wait_timeout_cb, &timed_out);
+
+  while (!condition (data) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (id);
+  return condition (data);
+}

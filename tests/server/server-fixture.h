@@ -66,6 +66,39 @@ char       *test_uuid             (void);
 char       *test_note_json        (const char  *customer_ref,
                                    const char  *body);
 
+/* POISE_TEST_TIME_SCALE (3 in the sanitizer build), at least 1: tests
+ * with deadlines of their own stretch them by it. */
+guint       test_time_scale       (void);
+
+/* Iterates the default main context until @condition (@data) holds or
+ * @ms pass; returns whether it holds. */
+typedef gboolean (*TestCondition) (gpointer data);
+gboolean    test_wait_until       (TestCondition  condition,
+                                   gpointer       data,
+                                   guint          ms);
+
+/* A client of the live socket (/api/v1/live). Each call runs the main
+ * loop until something happens, failing the test after 10 s. */
+typedef struct {
+  GMainLoop               *loop;
+  SoupWebsocketConnection *connection;   /* NULL if the upgrade failed */
+  GError                  *error;        /* why it failed */
+  guint                   status;        /* of the upgrade request */
+  char                    *text;         /* the last message */
+  gint64                   received_at;  /* monotonic time of that message */
+  gboolean                 closed;
+  gushort                  close_code;
+} TestLive;
+
+/* @token may be NULL (no Authorization header). */
+void        test_live_connect     (TestLive    *live,
+                                   SoupSession *session,
+                                   TestServer  *server,
+                                   const char  *token);
+/* Runs until the next message or close. */
+void        test_live_wait        (TestLive    *live);
+void        test_live_clear       (TestLive    *live);
+
 /* A stand-in web server on 127.0.0.1 that answers each request with the
  * bytes @answer returns for its head ("GET /path HTTP/1.1\r\n…"), or
  * holds the connection without answering when it returns NULL. Raw

@@ -10,111 +10,14 @@ static TestServer *server;
 static char *agent_token;
 static char *boss_token;
 
-typedef struct {
-  GMainLoop               *loop;
-  SoupWebsocketConnection *connection;
-  GError                  *error;
-  guint                    status;
-  char                    *text;
-  gint64                   received_at;
-  gboolean                 closed;
-  gushort                  close_code;
-} Live;
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out");
-  return G_SOURCE_REMOVE;
-}
-
-static void
-connected_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Live *live = user_data;
-
-  live->connection = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &live->error);
-  g_main_loop_quit (live->loop);
-}
-
-static void
-message_cb (SoupWebsocketConnection *connection,
-            gint                     type,
-            GBytes                  *message,
-            Live                    *live)
-{
-  live->received_at = g_get_monotonic_time ();
-  g_free (live->text);
-  live->text = g_strndup (g_bytes_get_data (message, NULL), g_bytes_get_size (message));
-  g_main_loop_quit (live->loop);
-}
-
-static void
-closed_cb (SoupWebsocketConnection *connection,
-           Live                    *live)
-{
-  live->closed = TRUE;
-  live->close_code = soup_websocket_connection_get_close_code (connection);
-  g_main_loop_quit (live->loop);
-}
-
-static void
-live_connect (Live        *live,
-              SoupSession *session,
-              const char  *with_token)
-{
-  g_autofree char *url = g_strdup_printf ("ws://127.0.0.1:%u/api/v1/live", server->port);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-  guint timeout = g_timeout_add_seconds (10, timeout_cb, NULL);
-
-  if (with_token != NULL)
-    {
-      g_autofree char *value = g_strconcat ("Bearer ", with_token, NULL);
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
-    }
-  live->loop = g_main_loop_new (NULL, FALSE);
-  soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
-                                        connected_cb, live);
-  g_main_loop_run (live->loop);
-  g_source_remove (timeout);
-  live->status = soup_message_get_status (msg);
-  if (live->connection != NULL)
-    {
-      g_signal_connect (live->connection, "message", G_CALLBACK (message_cb), live);
-      g_signal_connect (live->connection, "closed", G_CALLBACK (closed_cb), live);
-    }
-}
-
-static void
-live_wait (Live *live)
-{
-  guint timeout = g_timeout_add_seconds (10, timeout_cb, NULL);
-
-  g_main_loop_run (live->loop);
-  g_source_remove (timeout);
-}
-
-static void
-live_clear (Live *live)
-{
-  if (live->connection != NULL)
-    g_signal_handlers_disconnect_by_data (live->connection, live);
-  g_clear_object (&live->connection);
-  g_clear_pointer (&live->loop, g_main_loop_unref);
-  g_clear_error (&live->error);
-  g_clear_pointer (&live->text, g_free);
-}
 
 
 static JsonObject *
-live_next (Live       *live,
+live_next (TestLive       *live,
            JsonNode  **keep)
 {
   g_clear_pointer (&live->text, g_free);
-  live_wait (live);
+  test_live_wait (live);
   g_assert_nonnull (live->text);
   *keep = json_from_string (live->text, NULL);
   g_assert_nonnull (*keep);
@@ -136,11 +39,11 @@ test_request_and_ack (void)
   g_autoptr(JsonNode) heard = NULL;
   g_autoptr(JsonNode) heard_ack = NULL;
   JsonObject *message;
-  Live agent = { 0 };
-  Live boss = { 0 };
+  TestLive agent = { 0 };
+  TestLive boss = { 0 };
 
-  live_connect (&agent, session, agent_token);
-  live_connect (&boss, boss_session, boss_token);
+  test_live_connect (&agent, session, server, agent_token);
+  test_live_connect (&boss, boss_session, server, boss_token);
   g_assert_no_error (agent.error);
   g_assert_no_error (boss.error);
 
@@ -187,8 +90,8 @@ test_request_and_ack (void)
     g_assert_cmpuint (again->status, ==, 404);
   }
 
-  live_clear (&agent);
-  live_clear (&boss);
+  test_live_clear (&agent);
+  test_live_clear (&boss);
 }
 
 /* Fields are checked and named; bad JSON, methods and tokens are refused. */

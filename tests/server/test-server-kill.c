@@ -117,7 +117,7 @@ test_kill_during_writes (void)
     }
 
   /* The sanitizer build runs several times slower (tests/sanitizers). */
-  timeout = g_timeout_add_seconds (150 * MAX (1, g_ascii_strtoull (g_getenv ("POISE_TEST_TIME_SCALE") ?: "1", NULL, 10)),
+  timeout = g_timeout_add_seconds (150 * test_time_scale (),
                                    timeout_cb, NULL);
   g_main_loop_run (run.loop);
   g_source_remove (timeout);

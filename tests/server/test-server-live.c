@@ -9,103 +9,6 @@
 static TestServer *server;
 static char *token;
 
-typedef struct {
-  GMainLoop               *loop;
-  SoupWebsocketConnection *connection;
-  GError                  *error;
-  guint                    status;
-  char                    *text;
-  gint64                   received_at;
-  gboolean                 closed;
-  gushort                  close_code;
-} Live;
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  g_error ("Timed out");
-  return G_SOURCE_REMOVE;
-}
-
-static void
-connected_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  Live *live = user_data;
-
-  live->connection = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &live->error);
-  g_main_loop_quit (live->loop);
-}
-
-static void
-message_cb (SoupWebsocketConnection *connection,
-            gint                     type,
-            GBytes                  *message,
-            Live                    *live)
-{
-  live->received_at = g_get_monotonic_time ();
-  g_free (live->text);
-  live->text = g_strndup (g_bytes_get_data (message, NULL), g_bytes_get_size (message));
-  g_main_loop_quit (live->loop);
-}
-
-static void
-closed_cb (SoupWebsocketConnection *connection,
-           Live                    *live)
-{
-  live->closed = TRUE;
-  live->close_code = soup_websocket_connection_get_close_code (connection);
-  g_main_loop_quit (live->loop);
-}
-
-static void
-live_connect (Live        *live,
-              SoupSession *session,
-              const char  *with_token)
-{
-  g_autofree char *url = g_strdup_printf ("ws://127.0.0.1:%u/api/v1/live", server->port);
-  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
-  guint timeout = g_timeout_add_seconds (10, timeout_cb, NULL);
-
-  if (with_token != NULL)
-    {
-      g_autofree char *value = g_strconcat ("Bearer ", with_token, NULL);
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
-    }
-  live->loop = g_main_loop_new (NULL, FALSE);
-  soup_session_websocket_connect_async (session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
-                                        connected_cb, live);
-  g_main_loop_run (live->loop);
-  g_source_remove (timeout);
-  live->status = soup_message_get_status (msg);
-  if (live->connection != NULL)
-    {
-      g_signal_connect (live->connection, "message", G_CALLBACK (message_cb), live);
-      g_signal_connect (live->connection, "closed", G_CALLBACK (closed_cb), live);
-    }
-}
-
-static void
-live_wait (Live *live)
-{
-  guint timeout = g_timeout_add_seconds (10, timeout_cb, NULL);
-
-  g_main_loop_run (live->loop);
-  g_source_remove (timeout);
-}
-
-static void
-live_clear (Live *live)
-{
-  if (live->connection != NULL)
-    g_signal_handlers_disconnect_by_data (live->connection, live);
-  g_clear_object (&live->connection);
-  g_clear_pointer (&live->loop, g_main_loop_unref);
-  g_clear_error (&live->error);
-  g_clear_pointer (&live->text, g_free);
-}
 
 /* A write from another client pokes the socket within a second. */
 static void
@@ -121,10 +24,10 @@ test_poke (void)
   g_autoptr(TestReply) reply = NULL;
   g_autoptr(TestReply) changes = NULL;
   g_autoptr(JsonNode) poke = NULL;
-  Live live = { 0 };
+  TestLive live = { 0 };
   gint64 sent_at;
 
-  live_connect (&live, session, token);
+  test_live_connect (&live, session, server, token);
   g_assert_no_error (live.error);
   g_assert_nonnull (live.connection);
 
@@ -132,7 +35,7 @@ test_poke (void)
   reply = test_request (writer, "PUT", url, token, body,
                         "If-None-Match", "*", "Idempotency-Key", key, NULL);
   g_assert_cmpuint (reply->status, ==, 201);
-  live_wait (&live);
+  test_live_wait (&live);
   g_assert_nonnull (live.text);
   g_assert_cmpint (live.received_at - sent_at, <, G_USEC_PER_SEC);
 
@@ -143,7 +46,7 @@ test_poke (void)
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (poke), "last_seq"), ==,
                    test_reply_int (changes, "last_seq"));
 
-  live_clear (&live);
+  test_live_clear (&live);
 }
 
 /* Clients have nothing to say: the server closes with 1008. */
@@ -151,15 +54,15 @@ static void
 test_client_sends (void)
 {
   g_autoptr(SoupSession) session = soup_session_new ();
-  Live live = { 0 };
+  TestLive live = { 0 };
 
-  live_connect (&live, session, token);
+  test_live_connect (&live, session, server, token);
   g_assert_no_error (live.error);
   soup_websocket_connection_send_text (live.connection, "hello");
-  live_wait (&live);
+  test_live_wait (&live);
   g_assert_true (live.closed);
   g_assert_cmpuint (live.close_code, ==, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
-  live_clear (&live);
+  test_live_clear (&live);
 }
 
 /* The token is checked before the upgrade: no socket without one. */
@@ -167,19 +70,19 @@ static void
 test_rejected_before_upgrade (void)
 {
   g_autoptr(SoupSession) session = soup_session_new ();
-  Live bad = { 0 };
-  Live none = { 0 };
+  TestLive bad = { 0 };
+  TestLive none = { 0 };
 
-  live_connect (&bad, session, "poise_not-a-token");
+  test_live_connect (&bad, session, server, "poise_not-a-token");
   g_assert_null (bad.connection);
   g_assert_nonnull (bad.error);
   g_assert_cmpuint (bad.status, ==, 401);
-  live_clear (&bad);
+  test_live_clear (&bad);
 
-  live_connect (&none, session, NULL);
+  test_live_connect (&none, session, server, NULL);
   g_assert_null (none.connection);
   g_assert_cmpuint (none.status, ==, 401);
-  live_clear (&none);
+  test_live_clear (&none);
 }
 
 /* A plain GET of the live path is no handshake. */

@@ -17,31 +17,7 @@
 #include "poise-sync-client.h"
 #include "server-fixture.h"
 
-#define WAIT_MS 15000
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data,
-            guint     ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (ms, timeout_cb, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return condition (data);
-}
+#define WAIT_MS (15000 * test_time_scale ())
 
 static gboolean
 never (gpointer data)
@@ -52,7 +28,7 @@ never (gpointer data)
 static void
 spin (guint ms)
 {
-  wait_until (never, NULL, ms);
+  test_wait_until (never, NULL, ms);
 }
 
 static char *
@@ -245,7 +221,7 @@ test_invalid_library_never_switched (void)
   g_test_expect_message ("poise-library-updater", G_LOG_LEVEL_WARNING, "*not updated*version 9*");
   poise_sync_client_set_server (agent->client, url, "token");
   poise_library_updater_check_now (agent->updater);
-  g_assert_true (wait_until (has_failed, agent, WAIT_MS));
+  g_assert_true (test_wait_until (has_failed, agent, WAIT_MS));
   g_test_assert_expected_messages ();
 
   /* Same library, same version, nothing cached; the reason is kept. */
@@ -293,7 +269,7 @@ publish (PoiseLibraryClient *client,
 
   poise_library_client_publish_async (client, base_version, "test", bytes, rollback_to, FALSE,
                                       NULL, store_result_cb, &result);
-  g_assert_true (wait_until (has_result, &result, WAIT_MS));
+  g_assert_true (test_wait_until (has_result, &result, WAIT_MS));
   version = poise_library_client_publish_finish (client, result.result, problems, error);
   g_object_unref (result.result);
   return version;
@@ -353,13 +329,13 @@ test_client_publish_answers (void)
 
   /* 304 for the version held, the bytes for another. */
   poise_library_client_fetch_async (ana, 0, 3, NULL, store_result_cb, &result);
-  g_assert_true (wait_until (has_result, &result, WAIT_MS));
+  g_assert_true (test_wait_until (has_result, &result, WAIT_MS));
   bytes = poise_library_client_fetch_finish (ana, result.result, &version, &error);
   g_assert_no_error (error);
   g_assert_null (bytes);
   g_clear_object (&result.result);
   poise_library_client_fetch_async (ana, 2, 0, NULL, store_result_cb, &result);
-  g_assert_true (wait_until (has_result, &result, WAIT_MS));
+  g_assert_true (test_wait_until (has_result, &result, WAIT_MS));
   bytes = poise_library_client_fetch_finish (ana, result.result, &version, &error);
   g_assert_no_error (error);
   g_assert_nonnull (bytes);
@@ -367,7 +343,7 @@ test_client_publish_answers (void)
   g_clear_object (&result.result);
 
   poise_library_client_list_versions_async (ana, NULL, store_result_cb, &result);
-  g_assert_true (wait_until (has_result, &result, WAIT_MS));
+  g_assert_true (test_wait_until (has_result, &result, WAIT_MS));
   versions = poise_library_client_list_versions_finish (ana, result.result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (versions->len, ==, 3);
@@ -396,7 +372,7 @@ test_live_publish_and_reconnect (void)
     {
       poise_sync_client_set_server (agents[i]->client, url, token);
       wait = (VersionWait) { agents[i]->updater, 1 };
-      g_assert_true (wait_until (has_version, &wait, WAIT_MS));
+      g_assert_true (test_wait_until (has_version, &wait, WAIT_MS));
       /* Version 1 is the built-in library: no news for the agent. */
       g_assert_cmpuint (agents[i]->updates, ==, 0);
     }
@@ -405,7 +381,7 @@ test_live_publish_and_reconnect (void)
   poise_sync_client_set_server (agents[1]->client, NULL, NULL);
   g_assert_cmpint (publish (sue, 1, small, 0, NULL, &error), ==, 2);
   wait = (VersionWait) { agents[0]->updater, 2 };
-  g_assert_true (wait_until (has_version, &wait, WAIT_MS));
+  g_assert_true (test_wait_until (has_version, &wait, WAIT_MS));
   g_assert_cmpuint (agents[0]->updates, ==, 1);
   spin (300);
   g_assert_cmpint (poise_library_updater_get_version (agents[1]->updater), ==, 1);
@@ -413,7 +389,7 @@ test_live_publish_and_reconnect (void)
   /* Back online: fetched on the live socket's connect. */
   poise_sync_client_set_server (agents[1]->client, url, token);
   wait = (VersionWait) { agents[1]->updater, 2 };
-  g_assert_true (wait_until (has_version, &wait, WAIT_MS));
+  g_assert_true (test_wait_until (has_version, &wait, WAIT_MS));
   g_assert_cmpuint (agents[1]->updates, ==, 1);
 
   for (guint i = 0; i < 2; i++)

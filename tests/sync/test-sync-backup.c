@@ -14,7 +14,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-#define WAIT_MS 15000
+#define WAIT_MS (15000 * test_time_scale ())
 
 typedef struct {
   char            *dir;
@@ -23,30 +23,6 @@ typedef struct {
   JsonObject      *heard;     /* the last live message of the awaited type */
   GAsyncResult    *result;
 } Peer;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data,
-            guint     ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (ms, timeout_cb, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return condition (data);
-}
 
 static gboolean
 is_live (gpointer data)
@@ -142,19 +118,19 @@ test_request_reaches_supervisor (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *id = NULL;
 
-  g_assert_true (wait_until (is_live, ana, WAIT_MS));
-  g_assert_true (wait_until (is_live, ben, WAIT_MS));
+  g_assert_true (test_wait_until (is_live, ana, WAIT_MS));
+  g_assert_true (test_wait_until (is_live, ben, WAIT_MS));
 
   poise_sync_client_request_backup_async (ana->client, "CUST-3", "threat",
                                           "Caller threatens to come to the office", NULL,
                                           result_cb, ana);
-  g_assert_true (wait_until (has_result, ana, WAIT_MS));
+  g_assert_true (test_wait_until (has_result, ana, WAIT_MS));
   id = poise_sync_client_request_backup_finish (ana->client, ana->result, &error);
   g_assert_no_error (error);
   g_assert_true (g_uuid_string_is_valid (id));
   g_clear_object (&ana->result);
 
-  g_assert_true (wait_until (has_heard, ben, WAIT_MS));
+  g_assert_true (test_wait_until (has_heard, ben, WAIT_MS));
   g_assert_cmpstr (json_object_get_string_member (ben->heard, "id"), ==, id);
   g_assert_cmpstr (json_object_get_string_member (ben->heard, "from"), ==, "ana");
   g_assert_cmpstr (json_object_get_string_member (ben->heard, "customer_ref"), ==, "CUST-3");
@@ -164,7 +140,7 @@ test_request_reaches_supervisor (void)
 
   /* ana (an agent) cannot acknowledge; the error says so. */
   poise_sync_client_ack_backup_async (ana->client, id, NULL, result_cb, ana);
-  g_assert_true (wait_until (has_result, ana, WAIT_MS));
+  g_assert_true (test_wait_until (has_result, ana, WAIT_MS));
   g_assert_false (poise_sync_client_ack_backup_finish (ana->client, ana->result, &error));
   g_assert_error (error, POISE_SYNC_ERROR, POISE_SYNC_ERROR_REFUSED);
   g_assert_nonnull (strstr (error->message, "supervisors"));
@@ -173,11 +149,11 @@ test_request_reaches_supervisor (void)
   g_assert_null (ana->heard);
 
   poise_sync_client_ack_backup_async (ben->client, id, NULL, result_cb, ben);
-  g_assert_true (wait_until (has_result, ben, WAIT_MS));
+  g_assert_true (test_wait_until (has_result, ben, WAIT_MS));
   g_assert_true (poise_sync_client_ack_backup_finish (ben->client, ben->result, &error));
   g_assert_no_error (error);
 
-  g_assert_true (wait_until (has_heard, ana, WAIT_MS));
+  g_assert_true (test_wait_until (has_heard, ana, WAIT_MS));
   g_assert_cmpstr (json_object_get_string_member (ana->heard, "id"), ==, id);
   g_assert_cmpstr (json_object_get_string_member (ana->heard, "by"), ==, "ben");
 
@@ -195,7 +171,7 @@ test_without_server (void)
   g_autofree char *id = NULL;
 
   poise_sync_client_request_backup_async (ana->client, NULL, NULL, "help", NULL, result_cb, ana);
-  g_assert_true (wait_until (has_result, ana, WAIT_MS));
+  g_assert_true (test_wait_until (has_result, ana, WAIT_MS));
   id = poise_sync_client_request_backup_finish (ana->client, ana->result, &error);
   g_assert_null (id);
   g_assert_error (error, POISE_SYNC_ERROR, POISE_SYNC_ERROR_INVALID_URL);

@@ -52,12 +52,6 @@ static guint token_count;
 /* What the schedules did, to show the run was not empty. */
 static guint n_checked, n_copies;
 
-static guint
-time_scale (void)
-{
-  return MAX (1, g_ascii_strtoull (g_getenv ("POISE_TEST_TIME_SCALE") ?: "1", NULL, 10));
-}
-
 /* HTTP */
 
 static JsonNode *
@@ -495,7 +489,7 @@ test_property (void)
    * sanitized poise-server is what takes the time. */
   guint n = g_getenv ("POISE_PROPERTY_SCHEDULES") != NULL
             ? g_ascii_strtoull (g_getenv ("POISE_PROPERTY_SCHEDULES"), NULL, 10)
-            : 1000 / time_scale ();
+            : 1000 / test_time_scale ();
   guint base = g_getenv ("POISE_PROPERTY_SEED") != NULL
                ? g_ascii_strtoull (g_getenv ("POISE_PROPERTY_SEED"), NULL, 10)
                : (guint) g_test_rand_int_range (0, G_MAXINT / 2);

@@ -18,13 +18,7 @@
 #include <glib/gstdio.h>
 
 /* Bounded waits; the sanitizer build stretches them (tests/sanitizers). */
-#define WAIT_MS (15000 * time_scale ())
-
-static guint
-time_scale (void)
-{
-  return MAX (1, g_ascii_strtoull (g_getenv ("POISE_TEST_TIME_SCALE") ?: "1", NULL, 10));
-}
+#define WAIT_MS (15000 * test_time_scale ())
 
 typedef struct {
   char            *dir;
@@ -37,30 +31,6 @@ typedef struct {
 
 /* Main loop helpers */
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-wait_until (Condition condition,
-            gpointer  data,
-            guint     ms)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add (ms, timeout_cb, &timed_out);
-
-  while (!condition (data) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  if (!timed_out)
-    g_source_remove (id);
-  return condition (data);
-}
-
 static gboolean
 never (gpointer data)
 {
@@ -70,7 +40,7 @@ never (gpointer data)
 static void
 spin (guint ms)
 {
-  wait_until (never, NULL, ms);
+  test_wait_until (never, NULL, ms);
 }
 
 /* Agents */
@@ -181,7 +151,7 @@ sync_wait (Agent *agent)
 
   poise_sync_client_sync_now (agent->client);
   do
-    g_assert_true (wait_until (synced_since, &wait, WAIT_MS));
+    g_assert_true (test_wait_until (synced_since, &wait, WAIT_MS));
   while (spin (100), !run_over (agent));
 
   g_assert_cmpstr (poise_sync_client_get_error_message (agent->client), ==, NULL);
@@ -514,7 +484,7 @@ test_live (void)
 
   agent_connect (ana, server);
   agent_connect (ben, server);
-  g_assert_true (wait_until (is_live, ben, WAIT_MS));
+  g_assert_true (test_wait_until (is_live, ben, WAIT_MS));
   sync_wait (ana);
   sync_wait (ben);
 
@@ -522,7 +492,7 @@ test_live (void)
   start = g_get_monotonic_time ();
   note = add_note (ana, "live");
   has.uuid = poise_note_get_uuid (note);
-  g_assert_true (wait_until (has_note, &has, WAIT_MS));
+  g_assert_true (test_wait_until (has_note, &has, WAIT_MS));
   elapsed = g_get_monotonic_time () - start;
   g_test_message ("ben saw ana's note after %" G_GINT64_FORMAT " ms", elapsed / 1000);
   g_assert_cmpint (elapsed, <, G_USEC_PER_SEC);
@@ -558,7 +528,7 @@ test_live_reconnects (void)
 
   agent_connect (ana, server);
   agent_connect (ben, server);
-  g_assert_true (wait_until (is_live, ben, WAIT_MS));
+  g_assert_true (test_wait_until (is_live, ben, WAIT_MS));
   sync_wait (ben);
 
   /* The server goes away and comes back on the same port and database. */
@@ -572,11 +542,11 @@ test_live_reconnects (void)
   server = start_on_port (dir, port);
 
   /* Back-off from 1 s: connected again within a few seconds. */
-  g_assert_true (wait_until (is_live, ben, WAIT_MS));
+  g_assert_true (test_wait_until (is_live, ben, WAIT_MS));
   sync_wait (ana);
   note = add_note (ana, "after the restart");
   has.uuid = poise_note_get_uuid (note);
-  g_assert_true (wait_until (has_note, &has, 3000));
+  g_assert_true (test_wait_until (has_note, &has, 3000));
 
   agent_free (ana);
   agent_free (ben);
@@ -708,7 +678,7 @@ test_deletion_guard (void)
 
   g_signal_connect (ana->client, "deletions-pending", G_CALLBACK (deletions_cb), seen);
   agent_reconnect (ana, server);
-  g_assert_true (wait_until (deletions_seen, seen, WAIT_MS));
+  g_assert_true (test_wait_until (deletions_seen, seen, WAIT_MS));
   g_assert_cmpuint (seen[0], ==, 5);
   g_assert_cmpuint (seen[1], ==, 20);
   g_assert_cmpuint (n_notes (ana), ==, 20);
@@ -862,7 +832,7 @@ test_forbidden (void)
     poise_follow_up_set_promise (anas, "ana's promise");
     g_assert_true (poise_store_update_follow_up (ana->store, anas, &error));
     poise_sync_client_sync_now (ana->client);
-    g_assert_true (wait_until (in_error, ana, WAIT_MS));
+    g_assert_true (test_wait_until (in_error, ana, WAIT_MS));
     g_assert_nonnull (strstr (poise_sync_client_get_error_message (ana->client), "kept"));
     g_assert_cmpuint (poise_sync_client_get_pending (ana->client), ==, 1);
   }
@@ -928,7 +898,7 @@ test_garbage_server (gconstpointer data)
   note = add_note (ana, "kept");
   poise_sync_client_set_timeout (ana->client, 1);
   poise_sync_client_set_server (ana->client, url, "token");
-  g_assert_true (wait_until (in_trouble, ana, WAIT_MS));
+  g_assert_true (test_wait_until (in_trouble, ana, WAIT_MS));
 
   g_test_message ("%s", poise_sync_client_get_error_message (ana->client));
   g_assert_cmpint (poise_sync_client_get_state (ana->client), ==, POISE_SYNC_STATE_ERROR);
@@ -959,14 +929,14 @@ test_network_up (void)
 
   agent_connect (ana, server);
   /* Quiet first: the live socket's own sync on connect is over. */
-  g_assert_true (wait_until (is_live, ana, WAIT_MS));
+  g_assert_true (test_wait_until (is_live, ana, WAIT_MS));
   sync_wait (ana);
   spin (500);
 
   /* The network comes back: a sync, without anyone asking. */
   wait.synced = ana->synced;
   g_signal_emit_by_name (g_network_monitor_get_default (), "network-changed", TRUE);
-  g_assert_true (wait_until (synced_since, &wait, WAIT_MS));
+  g_assert_true (test_wait_until (synced_since, &wait, WAIT_MS));
 
   agent_free (ana);
   test_server_free (server);
@@ -983,7 +953,7 @@ test_bad_token (void)
 
   note = add_note (ana, "kept");
   poise_sync_client_set_server (ana->client, url, "not-the-token");
-  g_assert_true (wait_until (in_trouble, ana, WAIT_MS));
+  g_assert_true (test_wait_until (in_trouble, ana, WAIT_MS));
   g_assert_cmpint (poise_sync_client_get_state (ana->client), ==, POISE_SYNC_STATE_ERROR);
   g_assert_nonnull (strstr (poise_sync_client_get_error_message (ana->client), "token"));
   g_assert_cmpuint (poise_sync_client_get_pending (ana->client), ==, 1);
@@ -1024,7 +994,7 @@ test_connection (void)
   GAsyncResult *result = NULL;
 
   poise_sync_client_test_connection_async (url, token, NULL, connection_cb, &result);
-  g_assert_true (wait_until (have_result, &result, WAIT_MS));
+  g_assert_true (test_wait_until (have_result, &result, WAIT_MS));
   g_assert_true (poise_sync_client_test_connection_finish (result, &name, &role, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (name, ==, "ana");
@@ -1032,7 +1002,7 @@ test_connection (void)
   g_clear_object (&result);
 
   poise_sync_client_test_connection_async (url, "wrong", NULL, connection_cb, &result);
-  g_assert_true (wait_until (have_result, &result, WAIT_MS));
+  g_assert_true (test_wait_until (have_result, &result, WAIT_MS));
   g_assert_false (poise_sync_client_test_connection_finish (result, NULL, NULL, &error));
   g_assert_nonnull (strstr (error->message, "token"));
   g_clear_error (&error);
@@ -1040,14 +1010,14 @@ test_connection (void)
 
   test_server_stop (server);
   poise_sync_client_test_connection_async (url, token, NULL, connection_cb, &result);
-  g_assert_true (wait_until (have_result, &result, WAIT_MS));
+  g_assert_true (test_wait_until (have_result, &result, WAIT_MS));
   g_assert_false (poise_sync_client_test_connection_finish (result, NULL, NULL, &error));
   g_assert_nonnull (strstr (error->message, "127.0.0.1"));
   g_clear_error (&error);
   g_clear_object (&result);
 
   poise_sync_client_test_connection_async ("not a url", token, NULL, connection_cb, &result);
-  g_assert_true (wait_until (have_result, &result, WAIT_MS));
+  g_assert_true (test_wait_until (have_result, &result, WAIT_MS));
   g_assert_false (poise_sync_client_test_connection_finish (result, NULL, NULL, &error));
   g_clear_object (&result);
 
@@ -1076,7 +1046,7 @@ test_list_users (void)
   agent_connect (ben, server);
   sync_wait (ana);
   poise_sync_client_list_users_async (ana->client, NULL, users_cb, &result);
-  g_assert_true (wait_until (have_result, &result, WAIT_MS));
+  g_assert_true (test_wait_until (have_result, &result, WAIT_MS));
   users = poise_sync_client_list_users_finish (ana->client, result, &error);
   g_assert_no_error (error);
   g_assert_true (g_strv_contains ((const char * const *) users, "ana"));
