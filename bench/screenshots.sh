@@ -10,7 +10,8 @@
 # backend, so nothing in the app needs a screenshot mode.
 #
 # Env: BUILDDIR (default build), OUTDIR (default docs/screenshots),
-#      POISE_SHOT_DELAY seconds to wait after the window shows (default 3).
+#      POISE_SHOT_DELAY seconds to wait after the window shows (default 8:
+#      the first start in a new session bus is slow to draw).
 # Needs: xwininfo (x11-utils) and import (imagemagick): make bench-deps deps.
 
 set -u
@@ -26,7 +27,7 @@ case $builddir in
   *) builddir=$root/$builddir ;;
 esac
 outdir=${OUTDIR:-$root/docs/screenshots}
-delay=${POISE_SHOT_DELAY:-3}
+delay=${POISE_SHOT_DELAY:-8}
 poise=$builddir/src/app/poise
 schema_id=io.github.poisedesk.Poise
 
