@@ -23,64 +23,11 @@
 #include "poise-scenario-row.h"
 #include "poise-sync-indicator.h"
 #include "poise-window.h"
+#include "ui-helpers.h"
 
 static char *data_dir;
 
 /* Helpers */
-
-static void
-iterate_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-}
-
-typedef gboolean (*WidgetPredicate) (GtkWidget *widget, gconstpointer data);
-
-static void
-collect_widgets (GtkWidget       *root,
-                 WidgetPredicate  predicate,
-                 gconstpointer    data,
-                 GPtrArray       *found)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (predicate (child, data))
-        g_ptr_array_add (found, child);
-      collect_widgets (child, predicate, data, found);
-    }
-}
-
-static gboolean
-is_type (GtkWidget     *widget,
-         gconstpointer  data)
-{
-  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (data));
-}
-
-static GPtrArray *
-find_all (GtkWidget *root,
-          GType      type)
-{
-  GPtrArray *found = g_ptr_array_new ();
-
-  collect_widgets (root, is_type, GSIZE_TO_POINTER (type), found);
-  return found;
-}
-
-static GtkWidget *
-find_one (GtkWidget *root,
-          GType      type)
-{
-  g_autoptr(GPtrArray) found = find_all (root, type);
-
-  g_assert_cmpuint (found->len, >, 0);
-  return g_ptr_array_index (found, 0);
-}
 
 static gboolean
 is_visible_check (GtkWidget     *widget,
@@ -148,72 +95,6 @@ find_editor (GtkWidget  *root,
   return NULL;
 }
 
-static PoiseApplication *
-start_app (void)
-{
-  static guint n_started;
-  /* Each start is its own application on the bus, as a new process would be. */
-  g_autofree char *app_id = g_strdup_printf ("io.github.poisedesk.Poise.Test%u", ++n_started);
-  PoiseApplication *app = poise_application_new (app_id, G_APPLICATION_NON_UNIQUE);
-  g_autoptr(GError) error = NULL;
-
-  g_application_register (G_APPLICATION (app), NULL, &error);
-  g_assert_no_error (error);
-  g_settings_set_string (poise_application_get_settings (app), "script-language", "en");
-  g_application_activate (G_APPLICATION (app));
-  iterate_for (300);
-
-  return app;
-}
-
-static GtkWidget *
-get_window (PoiseApplication *app)
-{
-  GList *windows = gtk_application_get_windows (GTK_APPLICATION (app));
-
-  g_assert_nonnull (windows);
-  g_assert_true (POISE_IS_WINDOW (windows->data));
-  return windows->data;
-}
-
-static void
-stop_app (PoiseApplication *app)
-{
-  GtkWidget *window = get_window (app);
-
-  gtk_window_close (GTK_WINDOW (window));
-  iterate_for (100);
-  g_application_quit (G_APPLICATION (app));
-  g_object_unref (app);
-}
-
-static void
-store_result_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static char *
-read_clipboard (GtkWidget *widget)
-{
-  GdkClipboard *clipboard = gtk_widget_get_clipboard (widget);
-  g_autoptr(GAsyncResult) result = NULL;
-  GError *error = NULL;
-  char *text;
-
-  gdk_clipboard_read_text_async (clipboard, NULL, store_result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-
-  text = gdk_clipboard_read_text_finish (clipboard, result, &error);
-  g_assert_no_error (error);
-  return text;
-}
-
 static void
 search_and_open (GtkWidget  *window,
                  const char *text,
@@ -252,7 +133,7 @@ search_and_open (GtkWidget  *window,
 static void
 test_window_search_tick_fill_copy (void)
 {
-  PoiseApplication *app = start_app ();
+  PoiseApplication *app = start_app ("Test");
   GtkWidget *window = get_window (app);
   PoiseConversation *conversation = poise_application_get_conversation (app);
   PoiseConversationView *view = POISE_CONVERSATION_VIEW (find_one (window, POISE_TYPE_CONVERSATION_VIEW));
@@ -373,7 +254,7 @@ press_copy_expecting_question (GtkWidget *window)
 static void
 test_window_copy_with_empty_blanks_asks (void)
 {
-  PoiseApplication *app = start_app ();
+  PoiseApplication *app = start_app ("Test");
   GtkWidget *window = get_window (app);
   PoiseConversation *conversation = poise_application_get_conversation (app);
   AdwMessageDialog *dialog;
@@ -453,7 +334,7 @@ assert_within (GtkWidget *widget,
 static void
 test_window_narrow (void)
 {
-  PoiseApplication *app = start_app ();
+  PoiseApplication *app = start_app ("Test");
   GtkWidget *window = get_window (app);
   PoiseConversation *conversation = poise_application_get_conversation (app);
   int width;
@@ -504,7 +385,7 @@ test_window_narrow (void)
 static void
 test_window_restores_conversation (void)
 {
-  PoiseApplication *app = start_app ();
+  PoiseApplication *app = start_app ("Test");
   PoiseConversation *conversation = poise_application_get_conversation (app);
   g_autoptr(GPtrArray) checks = NULL;
 
@@ -515,7 +396,7 @@ test_window_restores_conversation (void)
   stop_app (app);
 
   /* A new process would read the same file: so does a new application. */
-  app = start_app ();
+  app = start_app ("Test");
   conversation = poise_application_get_conversation (app);
   g_assert_cmpstr (poise_conversation_get_scenario_id (conversation), ==, "shipping-delay");
   g_assert_true (poise_conversation_get_step_done (conversation, "sympathise"));
@@ -553,7 +434,7 @@ test_window_imports_conversation_file (void)
     }
   g_assert_true (g_file_set_contents (path, json, -1, NULL));
 
-  app = start_app ();
+  app = start_app ("Test");
   conversation = poise_application_get_conversation (app);
   g_assert_cmpstr (poise_conversation_get_scenario_id (conversation), ==, "wrong-item");
   g_assert_true (poise_conversation_get_step_done (conversation, "prepare-to-act"));
@@ -562,7 +443,7 @@ test_window_imports_conversation_file (void)
   stop_app (app);
 
   /* From now on it lives in the store. */
-  app = start_app ();
+  app = start_app ("Test");
   g_assert_cmpstr (poise_conversation_get_value (poise_application_get_conversation (app), "order"),
                    ==, "A-77");
   stop_app (app);
@@ -571,7 +452,7 @@ test_window_imports_conversation_file (void)
 static void
 test_window_new_conversation_undo (void)
 {
-  PoiseApplication *app = start_app ();
+  PoiseApplication *app = start_app ("Test");
   GtkWidget *window = get_window (app);
   PoiseConversation *conversation = poise_application_get_conversation (app);
   g_autoptr(GPtrArray) buttons = NULL;
@@ -627,80 +508,10 @@ page_shows (PoiseFollowUpsPage *page,
   return FALSE;
 }
 
-static GtkWidget *
-find_new_toplevel (GType type)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
-      return l->data;
-
-  return NULL;
-}
-
-/* Clicks the Undo button of the toast titled @title, waiting for it to
- * come up (a toast replacing another waits until that one has settled;
- * older toasts may still be on screen, hiding). */
-static gboolean
-try_click_toast_button (GtkWidget  *window,
-                        const char *title)
-{
-  g_autoptr(GPtrArray) labels = find_all (window, GTK_TYPE_LABEL);
-
-  for (guint i = 0; i < labels->len; i++)
-    {
-      GtkWidget *label = g_ptr_array_index (labels, i);
-      GtkWidget *toast = label;
-      g_autoptr(GPtrArray) buttons = NULL;
-
-      if (!g_str_has_prefix (gtk_label_get_label (GTK_LABEL (label)), title))
-        continue;
-
-      /* Up to the toast's own widget, which holds the title and buttons. */
-      while (toast != NULL && !g_str_equal (G_OBJECT_TYPE_NAME (toast), "AdwToastWidget"))
-        toast = gtk_widget_get_parent (toast);
-      if (toast == NULL)
-        continue;
-
-      buttons = find_all (toast, GTK_TYPE_BUTTON);
-      for (guint j = 0; j < buttons->len; j++)
-        {
-          const char *button_label = gtk_button_get_label (g_ptr_array_index (buttons, j));
-
-          if (g_strcmp0 (button_label, "_Undo") == 0)
-            {
-              /* Nobody clicks a toast the instant it appears. */
-              iterate_for (700);
-              g_signal_emit_by_name (g_ptr_array_index (buttons, j), "clicked");
-              iterate_for (100);
-              return TRUE;
-            }
-        }
-    }
-
-  return FALSE;
-}
-
-static void
-click_toast_button (GtkWidget  *window,
-                    const char *title)
-{
-  /* Toasts queue: one with Undo stays 5 s, one without 2 s. */
-  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
-
-  while (!try_click_toast_button (window, title))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("No toast \"%s\" with an Undo button", title);
-      iterate_for (50);
-    }
-}
-
 static void
 test_follow_up_from_conversation (void)
 {
-  PoiseApplication *app = start_app ();
+  PoiseApplication *app = start_app ("Test");
   GtkWidget *window = get_window (app);
   PoiseConversation *conversation = poise_application_get_conversation (app);
   PoiseStore *store = poise_application_get_store (app);
@@ -758,7 +569,7 @@ test_follow_up_from_conversation (void)
 static void
 test_follow_up_new_snooze_delete_undo (void)
 {
-  PoiseApplication *app = start_app ();
+  PoiseApplication *app = start_app ("Test");
   GtkWidget *window = get_window (app);
   PoiseStore *store = poise_application_get_store (app);
   PoiseFollowUpsPage *page = POISE_FOLLOW_UPS_PAGE (find_one (window, POISE_TYPE_FOLLOW_UPS_PAGE));
@@ -845,7 +656,7 @@ test_follow_up_new_snooze_delete_undo (void)
 static void
 test_window_background_and_reminder_actions (void)
 {
-  g_autoptr(PoiseApplication) app = start_app ();
+  g_autoptr(PoiseApplication) app = start_app ("Test");
   GSettings *settings = poise_application_get_settings (app);
   PoiseStore *store = poise_application_get_store (app);
   g_autoptr(PoiseFollowUp) follow_up = poise_follow_up_new ();
@@ -927,7 +738,7 @@ test_window_background_and_reminder_actions (void)
 static void
 test_window_start_at_login (void)
 {
-  g_autoptr(PoiseApplication) app = start_app ();
+  g_autoptr(PoiseApplication) app = start_app ("Test");
   GSettings *settings = poise_application_get_settings (app);
   g_autofree char *path =
     poise_autostart_get_entry_path (g_application_get_application_id (G_APPLICATION (app)));
@@ -944,7 +755,7 @@ test_window_start_at_login (void)
 static void
 test_window_preferences_reminders (void)
 {
-  g_autoptr(PoiseApplication) app = start_app ();
+  g_autoptr(PoiseApplication) app = start_app ("Test");
   GSettings *settings = poise_application_get_settings (app);
   g_autoptr(GPtrArray) switches = NULL;
   GtkWidget *preferences = NULL;
@@ -1136,7 +947,7 @@ add_note (PoiseStore *store,
 static void
 test_notes_create_search_delete_undo (void)
 {
-  PoiseApplication *app = start_app ();
+  PoiseApplication *app = start_app ("Test");
   GtkWidget *window = get_window (app);
   PoiseStore *store = poise_application_get_store (app);
   PoiseNotesPage *page = POISE_NOTES_PAGE (find_one (window, POISE_TYPE_NOTES_PAGE));
@@ -1246,7 +1057,7 @@ test_notes_create_search_delete_undo (void)
 static void
 test_notes_conflicts (void)
 {
-  PoiseApplication *app = start_app ();
+  PoiseApplication *app = start_app ("Test");
   GtkWidget *window = get_window (app);
   PoiseStore *store = poise_application_get_store (app);
   PoiseNotesPage *page = POISE_NOTES_PAGE (find_one (window, POISE_TYPE_NOTES_PAGE));
@@ -1324,7 +1135,7 @@ wait_for_n_items (GListModel *model,
 static void
 test_conversation_customer_history (void)
 {
-  PoiseApplication *app = start_app ();
+  PoiseApplication *app = start_app ("Test");
   GtkWidget *window = get_window (app);
   PoiseStore *store = poise_application_get_store (app);
   PoiseConversation *conversation = poise_application_get_conversation (app);
@@ -1415,7 +1226,7 @@ test_conversation_customer_history (void)
   /* The reference is kept with the conversation: a restart shows it. */
   poise_application_save_conversation (app);
   stop_app (app);
-  app = start_app ();
+  app = start_app ("Test");
   window = get_window (app);
   panel = POISE_CUSTOMER_PANEL (find_one (window, POISE_TYPE_CUSTOMER_PANEL));
   ref_entry = GTK_EDITABLE (find_one (GTK_WIDGET (panel), ADW_TYPE_ENTRY_ROW));
@@ -1435,7 +1246,7 @@ test_conversation_customer_history (void)
 static void
 test_sync_indicator_states (void)
 {
-  PoiseApplication *app = start_app ();
+  PoiseApplication *app = start_app ("Test");
   GtkWidget *window = get_window (app);
   g_autoptr(GPtrArray) in_window = find_all (window, POISE_TYPE_SYNC_INDICATOR);
   PoiseSyncIndicator *indicator = poise_sync_indicator_new ();
@@ -1637,7 +1448,7 @@ test_sync_preferences_connect (void)
   g_autofree char *alice = NULL;
   g_autofree char *bob = NULL;
   TestServer *server = start_server (&alice, &bob);
-  PoiseApplication *app = start_app ();
+  PoiseApplication *app = start_app ("Test");
   GtkWidget *window = get_window (app);
   GSettings *settings = poise_application_get_settings (app);
   PoiseSyncClient *client = poise_application_get_sync_client (app);
@@ -1744,7 +1555,7 @@ test_sync_hand_over (void)
   g_autofree char *alice = NULL;
   g_autofree char *bob = NULL;
   TestServer *server = start_server (&alice, &bob);
-  PoiseApplication *app = start_app ();
+  PoiseApplication *app = start_app ("Test");
   GtkWidget *window = get_window (app);
   PoiseStore *store = poise_application_get_store (app);
   PoiseSyncClient *client = poise_application_get_sync_client (app);
@@ -1983,7 +1794,7 @@ test_sync_hand_over_withdraws_reminder (void)
   g_autofree char *bob = NULL;
   TestServer *server = start_server (&alice, &bob);
   FakeDaemon *daemon = fake_daemon_start ();
-  PoiseApplication *app = start_app ();
+  PoiseApplication *app = start_app ("Test");
   GtkWidget *window = get_window (app);
   PoiseStore *store = poise_application_get_store (app);
   PoiseSyncClient *client = poise_application_get_sync_client (app);
@@ -2034,7 +1845,7 @@ test_sync_hand_over_withdraws_reminder (void)
 static void
 test_sync_deletions_dialog (void)
 {
-  PoiseApplication *app = start_app ();
+  PoiseApplication *app = start_app ("Test");
   PoiseSyncClient *client = poise_application_get_sync_client (app);
   AdwMessageDialog *dialog;
 
